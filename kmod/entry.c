@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: allocation and freeing of entries, values and epochs.
+ *
+ * Every allocation is charged to the memory cgroup of the map's creator
+ * and may fail (no OOM kill, no warning): the callers turn a NULL into
+ * -ENOMEM before they have changed anything.
+ */
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "entry.h"
+#include "map.h"
+
+#define SYNCMAP_GFP (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
+
+static bool syncmap_should_fail(struct syncmap *map)
+{
+	int nth = atomic_read(&map->fail_nth);
+
+	/* fail_nth counts down: 1 fails the next allocation, 0 is off. */
+	while (nth > 0) {
+		if (atomic_try_cmpxchg(&map->fail_nth, &nth, nth - 1))
+			return nth == 1;
+	}
+	return false;
+}
+
+/**
+ * syncmap_alloc() - allocate memory for a map, charged to its creator
+ * @map: the map.
+ * @size: bytes wanted.
+ *
+ * Context: Process context; may sleep.  No lock of @map held.
+ * Return: the memory, or NULL.
+ */
+void *syncmap_alloc(struct syncmap *map, size_t size)
+{
+	struct mem_cgroup *old;
+	void *p;
+
+	might_sleep();
+	if (syncmap_should_fail(map))
+		return NULL;
+	old = set_active_memcg(map->memcg);
+	p = kvmalloc(size, SYNCMAP_GFP);
+	set_active_memcg(old);
+	return p;
+}
+
+struct syncmap_value *syncmap_value_new(struct syncmap *map,
+					const void *data, u32 len)
+{
+	struct syncmap_value *v;
+
+	v = syncmap_alloc(map, syncmap_value_size(len));
+	if (!v)
+		return NULL;
+	refcount_set(&v->ref, 1);
+	v->len = len;
+	memcpy(v->data, data, len);
+	percpu_counter_add_batch(&map->bytes, syncmap_value_size(len),
+				 SYNCMAP_VALUE_MAX);
+	return v;
+}
+
+/**
+ * syncmap_value_put() - drop a reference on a value
+ * @map: the value's map.
+ * @v: the value.
+ *
+ * The last put frees @v after an RCU grace period, so lock-free readers
+ * that loaded it may go on using it until they leave their read-side
+ * critical section.
+ *
+ * Context: Any context but NMI.
+ */
+void syncmap_value_put(struct syncmap *map, struct syncmap_value *v)
+{
+	if (!refcount_dec_and_test(&v->ref))
+		return;
+	percpu_counter_add_batch(&map->bytes, -(s64)syncmap_value_size(v->len),
+				 SYNCMAP_VALUE_MAX);
+	kvfree_rcu(v, rcu);
+}
+
+struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
+					struct syncmap_epoch *epoch,
+					const void *key, u32 key_len)
+{
+	struct syncmap_entry *e;
+
+	e = syncmap_alloc(map, syncmap_entry_size(key_len));
+	if (!e)
+		return NULL;
+	RCU_INIT_POINTER(e->p, NULL);
+	refcount_inc(&epoch->ref);
+	e->epoch = epoch;
+	refcount_set(&e->ref, 1);
+	e->key_len = key_len;
+	memcpy(e->key, key, key_len);
+	atomic_long_inc(&map->entries);
+	percpu_counter_add_batch(&map->bytes, syncmap_entry_size(key_len),
+				 SYNCMAP_VALUE_MAX);
+	return e;
+}
+
+static void syncmap_entry_release(struct syncmap *map, struct syncmap_entry *e)
+{
+	atomic_long_dec(&map->entries);
+	percpu_counter_add_batch(&map->bytes,
+				 -(s64)syncmap_entry_size(e->key_len),
+				 SYNCMAP_VALUE_MAX);
+	syncmap_epoch_put(e->epoch);
+	kvfree(e);
+}
+
+/* An entry that was never published: no reader can see it. */
+void syncmap_entry_discard(struct syncmap *map, struct syncmap_entry *e)
+{
+	syncmap_entry_release(map, e);
+}
+
+static void syncmap_entry_free_rcu(struct rcu_head *head)
+{
+	struct syncmap_entry *e = container_of(head, struct syncmap_entry, rcu);
+	struct syncmap *map = e->epoch->map;
+	struct syncmap_value *v = rcu_dereference_raw(e->p);
+
+	/*
+	 * A grace period has passed since the last table holding @e let go
+	 * of it, so no lock-free writer can still be exchanging its value:
+	 * whatever value it holds now is the one to drop.
+	 */
+	if (syncmap_value_live(v)) {
+		syncmap_entry_live_add(e, -1);
+		syncmap_value_put(map, v);
+	}
+	syncmap_entry_release(map, e);
+}
+
+/**
+ * syncmap_entry_put() - drop a table's reference on an entry
+ * @e: the entry.
+ *
+ * Context: Any context but NMI.
+ */
+void syncmap_entry_put(struct syncmap_entry *e)
+{
+	if (refcount_dec_and_test(&e->ref))
+		call_rcu(&e->rcu, syncmap_entry_free_rcu);
+}
+
+struct syncmap_epoch *syncmap_epoch_new(struct syncmap *map)
+{
+	struct syncmap_epoch *epoch;
+
+	epoch = syncmap_alloc(map, sizeof(*epoch));
+	if (!epoch)
+		return NULL;
+	atomic_long_set(&epoch->live, 0);
+	refcount_set(&epoch->ref, 1);
+	epoch->map = map;
+	return epoch;
+}
+
+void syncmap_epoch_put(struct syncmap_epoch *epoch)
+{
+	if (refcount_dec_and_test(&epoch->ref))
+		kvfree_rcu(epoch, rcu);
+}

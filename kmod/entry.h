@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: entries, values and epochs.
+ *
+ * An entry is the one object per key shared by the read table, the dirty
+ * table and any retired read table still in a grace period or pinned by a
+ * walk.  Each table that holds an entry holds a reference on it (@ref);
+ * the last put frees it after an RCU grace period.
+ *
+ * An entry's value pointer @p has three states, as in Go's sync.Map:
+ * a live value; NULL ("nil": deleted, and dirty is absent or holds the
+ * entry); or SYNCMAP_EXPUNGED (deleted, dirty is present and does not
+ * hold the entry).  It only changes by atomic exchange.
+ */
+#ifndef _SYNCMAP_ENTRY_H
+#define _SYNCMAP_ENTRY_H
+
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+struct syncmap;
+
+/**
+ * struct syncmap_value - an immutable value
+ * @rcu: frees the value after a grace period.
+ * @ref: one reference for the entry that points at it, one per walk
+ *       that hands it to a callback.
+ * @len: length of @data.
+ * @data: the bytes.
+ */
+struct syncmap_value {
+	struct rcu_head rcu;
+	refcount_t ref;
+	u32 len;
+	u8 data[];
+};
+
+/*
+ * The expunged sentinel: never dereferenced, only compared.  An odd
+ * address no allocation can return.
+ */
+#define SYNCMAP_EXPUNGED ((struct syncmap_value *)1UL)
+
+static inline bool syncmap_value_live(const struct syncmap_value *v)
+{
+	return v && v != SYNCMAP_EXPUNGED;
+}
+
+/**
+ * struct syncmap_epoch - the live-entry count between two clears
+ * @live: entries of this epoch whose value is live.
+ * @ref: one per entry of the epoch, one for the map while current.
+ * @map: the map, for the accounting done when entries are freed.
+ * @rcu: frees the epoch after a grace period (len() reads it under RCU).
+ */
+struct syncmap_epoch {
+	atomic_long_t live;
+	refcount_t ref;
+	struct syncmap *map;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct syncmap_entry - the object of one key
+ * @p: the value, NULL or SYNCMAP_EXPUNGED.
+ * @epoch: the epoch that counts this entry's liveness.
+ * @ref: tables (read, dirty, retired) whose slots point at the entry.
+ * @key_len: length of @key.
+ * @rcu: frees the entry after a grace period.
+ * @key: the bytes of the key, immutable.
+ */
+struct syncmap_entry {
+	struct syncmap_value __rcu *p;
+	struct syncmap_epoch *epoch;
+	refcount_t ref;
+	u32 key_len;
+	struct rcu_head rcu;
+	u8 key[];
+};
+
+/* Bytes charged for an entry and a value, as documented in docs/. */
+static inline size_t syncmap_entry_size(u32 key_len)
+{
+	return sizeof(struct syncmap_entry) + key_len;
+}
+
+static inline size_t syncmap_value_size(u32 len)
+{
+	return sizeof(struct syncmap_value) + len;
+}
+
+void *syncmap_alloc(struct syncmap *map, size_t size);
+
+struct syncmap_value *syncmap_value_new(struct syncmap *map,
+					const void *data, u32 len);
+void syncmap_value_put(struct syncmap *map, struct syncmap_value *v);
+
+struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
+					struct syncmap_epoch *epoch,
+					const void *key, u32 key_len);
+void syncmap_entry_discard(struct syncmap *map, struct syncmap_entry *e);
+void syncmap_entry_put(struct syncmap_entry *e);
+
+struct syncmap_epoch *syncmap_epoch_new(struct syncmap *map);
+void syncmap_epoch_put(struct syncmap_epoch *epoch);
+
+/* Load the entry's value; the caller holds rcu_read_lock(). */
+static inline struct syncmap_value *syncmap_entry_load(struct syncmap_entry *e)
+{
+	struct syncmap_value *v = rcu_dereference(e->p);
+
+	return syncmap_value_live(v) ? v : NULL;
+}
+
+/*
+ * Exchange @e->p from *@old to @new.  True if it was *@old; otherwise
+ * *@old is set to what it was.  Fully ordered, so @new's bytes are
+ * visible before the pointer to them.
+ */
+static inline bool syncmap_entry_try_cmpxchg(struct syncmap_entry *e,
+					     struct syncmap_value **old,
+					     struct syncmap_value *new)
+{
+	struct syncmap_value *cur;
+
+	cur = unrcu_pointer(cmpxchg(&e->p, RCU_INITIALIZER(*old),
+				    RCU_INITIALIZER(new)));
+	if (cur == *old)
+		return true;
+	*old = cur;
+	return false;
+}
+
+/* Exchange @e->p from @old to @new; true if it was @old. */
+static inline bool syncmap_entry_cas(struct syncmap_entry *e,
+				     struct syncmap_value *old,
+				     struct syncmap_value *new)
+{
+	return syncmap_entry_try_cmpxchg(e, &old, new);
+}
+
+static inline void syncmap_entry_live_add(struct syncmap_entry *e, long n)
+{
+	atomic_long_add(n, &e->epoch->live);
+}
+
+#endif /* _SYNCMAP_ENTRY_H */

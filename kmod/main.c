@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: module init and exit.
+ */
+#include <linux/module.h>
+
+#include "map.h"
+
+static int __init syncmap_init(void)
+{
+	int ret;
+
+	ret = syncmap_core_init();
+	if (ret)
+		return ret;
+	pr_debug("loaded\n");
+	return 0;
+}
+
+static void __exit syncmap_exit(void)
+{
+	syncmap_core_exit();
+	pr_debug("unloaded\n");
+}
+
+module_init(syncmap_init);
+module_exit(syncmap_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Concurrent key/value map with Go's sync.Map design");
+MODULE_AUTHOR("syncmap developers");
+MODULE_VERSION("0.1");

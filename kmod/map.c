@@ -1,0 +1,1234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: Go's sync.Map algorithm (the Go 1.20-1.23 read/dirty design).
+ *
+ * Results and the algorithm's counters match Go's exactly; see
+ * ../shared/reference/sync-map.md for the reference and docs/design.md
+ * for how the locking was split so that no O(n) work and no allocation
+ * ever happens under the spinlock that loads may take from softirq.
+ */
+#include <linux/export.h>
+#include <linux/memcontrol.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "entry.h"
+#include "map.h"
+#include "table.h"
+
+static void map_lock(struct syncmap *map)
+	__acquires(&map->lock)
+{
+	spin_lock_bh(&map->lock);
+	map->lock_taken_ns = local_clock();
+}
+
+static void map_unlock(struct syncmap *map)
+	__releases(&map->lock)
+{
+	u64 held = local_clock() - map->lock_taken_ns;
+
+	if (held > map->lock_hold_max_ns)
+		map->lock_hold_max_ns = held;
+	spin_unlock_bh(&map->lock);
+}
+
+static struct syncmap_table *read_locked(struct syncmap *map)
+{
+	return rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->lock));
+}
+
+/*
+ * The read table as seen by the holder of the mutex while the dirty table
+ * is absent: only a promotion, which needs a dirty table, or a mutex holder
+ * can replace it then.
+ */
+static struct syncmap_table *read_stable(struct syncmap *map)
+{
+	return rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->mutex));
+}
+
+static struct syncmap_epoch *epoch_current(struct syncmap *map)
+{
+	return rcu_dereference_protected(map->epoch,
+					 lockdep_is_held(&map->mutex));
+}
+
+static u64 key_hash(const struct syncmap *map, const void *key, u32 key_len)
+{
+	return siphash(key, key_len, &map->hash_key);
+}
+
+#define stat_inc(map, ev) this_cpu_inc((map)->pcpu->events[(ev)])
+
+/* Count one lock-free lookup of the read table. */
+static void stat_read_lookup(struct syncmap *map, bool hit)
+{
+	if (hit)
+		stat_inc(map, SYNCMAP_EV_READ_HITS);
+	else
+		stat_inc(map, SYNCMAP_EV_READ_MISSES);
+}
+
+/* Go's missLocked(): the read table is not amended after a promotion. */
+static void promote_locked(struct syncmap *map)
+{
+	struct syncmap_table *old = read_locked(map);
+	struct syncmap_table *dirty = map->dirty;
+
+	dirty->amended = false;
+	/* Publish the dirty table's slots before its pointer. */
+	rcu_assign_pointer(map->read, dirty);
+	map->dirty = NULL;
+	map->misses = 0;
+	syncmap_table_put(old);
+}
+
+static void miss_locked(struct syncmap *map)
+{
+	map->misses++;
+	if (map->misses < map->dirty->count)
+		return;
+	promote_locked(map);
+	map->promotions_misses++;
+}
+
+/*
+ * The lookup shared by Load and CompareAndDelete: the read table without a
+ * lock, then, if it may be incomplete, the dirty table under the lock,
+ * counting a miss whether or not the dirty table holds the key.
+ */
+static struct syncmap_entry *lookup_counting_miss(struct syncmap *map,
+						  u64 hash, const void *key,
+						  u32 key_len)
+{
+	struct syncmap_table *read = rcu_dereference(map->read);
+	struct syncmap_entry *e;
+
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	stat_read_lookup(map, e);
+	if (e || !READ_ONCE(read->amended))
+		return e;
+
+	map_lock(map);
+	read = read_locked(map);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	if (!e && read->amended) {
+		e = syncmap_table_lookup(map->dirty, hash, key, key_len);
+		if (e)
+			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+		miss_locked(map);
+	}
+	map_unlock(map);
+	return e;
+}
+
+/* Copy a value out; a NULL @buf asks for nothing but its length. */
+static int copy_value(const struct syncmap_value *v, void *buf, u32 size,
+		      u32 *len)
+{
+	if (len)
+		*len = v->len;
+	if (!buf)
+		return 1;
+	if (v->len > size)
+		return -ERANGE;
+	memcpy(buf, v->data, v->len);
+	return 1;
+}
+
+static bool value_equal(const struct syncmap_value *v, const void *data,
+			u32 len)
+{
+	return v->len == len && !memcmp(v->data, data, len);
+}
+
+/**
+ * syncmap_load_rcu() - look a key up without copying its value
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: set to the value's bytes when found.
+ * @len: set to the value's length when found.
+ *
+ * The value stays valid until the caller's rcu_read_unlock(); it may be
+ * replaced in the map meanwhile.  Counts as a Load: a lookup that falls
+ * through to the dirty table counts a miss and may promote it.
+ *
+ * Context: Process or softirq context, inside rcu_read_lock(); not hardirq
+ * or NMI.  Takes and releases the map's softirq-safe spinlock when the key
+ * is not in the read table and the dirty table may hold it.  Does not
+ * sleep.
+ * Return: 1 if found, 0 if absent, -E2BIG if @key_len is too long.
+ */
+int syncmap_load_rcu(struct syncmap *map, const void *key, u32 key_len,
+		     const void **value, u32 *len)
+{
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "load outside rcu_read_lock()");
+	if (key_len > SYNCMAP_KEY_MAX)
+		return -E2BIG;
+	stat_inc(map, SYNCMAP_EV_LOADS);
+	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
+				 key_len);
+	v = e ? syncmap_entry_load(e) : NULL;
+	if (!v)
+		return 0;
+	*value = v->data;
+	*len = v->len;
+	return 1;
+}
+EXPORT_SYMBOL_GPL(syncmap_load_rcu);
+
+/**
+ * syncmap_load() - copy out the value of a key
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @buf: where to copy the value.
+ * @size: size of @buf.
+ * @len: set to the value's length when found, even if @buf is too small.
+ *
+ * The key is looked up once: a value too big for @buf is reported with
+ * its size and the miss accounting of that lookup stands, as in Go.
+ *
+ * Context: Process or softirq context; not hardirq or NMI.  May take the
+ * map's softirq-safe spinlock, as syncmap_load_rcu().  Does not sleep.
+ * Return: 1 if found and copied, 0 if absent, -ERANGE if found but larger
+ * than @size, -E2BIG if @key_len is too long.
+ */
+int syncmap_load(struct syncmap *map, const void *key, u32 key_len,
+		 void *buf, u32 size, u32 *len)
+{
+	const void *value;
+	u32 vlen;
+	int ret;
+
+	rcu_read_lock();
+	ret = syncmap_load_rcu(map, key, key_len, &value, &vlen);
+	if (ret > 0) {
+		*len = vlen;
+		if (vlen > size)
+			ret = -ERANGE;
+		else
+			memcpy(buf, value, vlen);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_load);
+
+/*
+ * Make sure the dirty table, if present, can take one more entry without
+ * allocating under the lock: grow it into a bigger copy if not.
+ *
+ * Only mutex holders change the dirty table's slots, so the copy is made
+ * without the lock; a load may meanwhile promote the table we copied, in
+ * which case the copy is dropped.
+ */
+static int dirty_reserve(struct syncmap *map)
+{
+	struct syncmap_table *dirty, *bigger, *unused;
+	unsigned int i;
+
+	map_lock(map);
+	dirty = map->dirty;
+	if (!dirty || syncmap_table_has_room(dirty)) {
+		map_unlock(map);
+		return 0;
+	}
+	map_unlock(map);
+
+	bigger = syncmap_table_new(map, dirty->count * 2);
+	if (!bigger)
+		return -ENOMEM;
+	for (i = 0; i <= dirty->mask; i++) {
+		if (dirty->slots[i].entry)
+			syncmap_table_insert(bigger, dirty->slots[i].hash,
+					     dirty->slots[i].entry);
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+
+	map_lock(map);
+	if (map->dirty == dirty) {
+		/* The entry references pass to the bigger table. */
+		map->dirty = bigger;
+		unused = dirty;
+	} else {
+		unused = bigger;
+	}
+	map_unlock(map);
+	syncmap_table_free(unused);
+	return 0;
+}
+
+/*
+ * Go's dirtyLocked(): build a dirty table from the read table, expunging
+ * deleted entries instead of copying them.  O(n), so under the mutex
+ * alone: with the dirty table absent, loads never take the lock and
+ * nothing but a mutex holder can change the read table.
+ */
+static int dirty_rebuild(struct syncmap *map)
+{
+	struct syncmap_table *read = read_stable(map), *dirty;
+	unsigned int i, copied = 0, expunged = 0;
+	struct syncmap_entry *e;
+
+	/* Room for the new key, and some more before the first growth. */
+	dirty = syncmap_table_new(map, read->count + 1 + read->count / 8);
+	if (!dirty)
+		return -ENOMEM;
+
+	for (i = 0; i <= read->mask; i++) {
+		e = read->slots[i].entry;
+		if (!e)
+			continue;
+		if (syncmap_entry_cas(e, NULL, SYNCMAP_EXPUNGED) ||
+		    rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED) {
+			expunged++;
+		} else {
+			refcount_inc(&e->ref);
+			syncmap_table_insert(dirty, read->slots[i].hash, e);
+			copied++;
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+
+	map_lock(map);
+	WARN_ON_ONCE(map->dirty);
+	map->dirty = dirty;
+	map_unlock(map);
+
+	map->dirty_rebuilds++;
+	map->rebuild_copied += copied;
+	map->rebuild_expunged += expunged;
+	return 0;
+}
+
+enum syncmap_found {
+	FOUND_IN_READ,
+	FOUND_IN_DIRTY,
+	INSERTED,
+};
+
+/*
+ * The locked part shared by Swap and LoadOrStore: find the key in the read
+ * table (unexpunging it into the dirty table), or in the dirty table, or
+ * insert a new entry holding @nv.  Called with the mutex held; returns
+ * with the lock held and the entry in *@ep, or with an error and nothing
+ * changed.  Every allocation happens before the lock is taken.
+ */
+static int find_or_insert_locked(struct syncmap *map, u64 hash,
+				 const void *key, u32 key_len,
+				 struct syncmap_value *nv,
+				 struct syncmap_entry **ep)
+	__acquires(&map->lock)
+{
+	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_table *read;
+	int ret;
+
+	for (;;) {
+		ret = dirty_reserve(map);
+		if (ret)
+			goto fail;
+
+		map_lock(map);
+		read = read_locked(map);
+		e = syncmap_table_lookup(read, hash, key, key_len);
+		if (e) {
+			/* Go's unexpungeLocked(): back into the dirty table. */
+			if (syncmap_entry_cas(e, SYNCMAP_EXPUNGED, NULL)) {
+				refcount_inc(&e->ref);
+				syncmap_table_insert(map->dirty, hash, e);
+			}
+			ret = FOUND_IN_READ;
+			break;
+		}
+		e = map->dirty ? syncmap_table_lookup(map->dirty, hash, key,
+						      key_len) : NULL;
+		if (e) {
+			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+			ret = FOUND_IN_DIRTY;
+			break;
+		}
+
+		/* A new key: its entry first, then a dirty table for it. */
+		if (!fresh) {
+			map_unlock(map);
+			if (map->max_entries &&
+			    atomic_long_read(&map->entries) >= map->max_entries) {
+				ret = -ENOSPC;
+				goto fail;
+			}
+			fresh = syncmap_entry_new(map, epoch_current(map), key,
+						  key_len);
+			if (!fresh) {
+				ret = -ENOMEM;
+				goto fail;
+			}
+			continue;
+		}
+		if (!map->dirty) {
+			map_unlock(map);
+			ret = dirty_rebuild(map);
+			if (ret)
+				goto fail;
+			continue;
+		}
+		if (!read->amended)
+			WRITE_ONCE(read->amended, true);
+		rcu_assign_pointer(fresh->p, nv);
+		syncmap_entry_live_add(fresh, 1);
+		syncmap_table_insert(map->dirty, hash, fresh);
+		map->new_keys++;
+		*ep = fresh;
+		return INSERTED;
+	}
+
+	if (fresh)
+		syncmap_entry_discard(map, fresh);
+	*ep = e;
+	return ret;
+
+fail:
+	if (fresh)
+		syncmap_entry_discard(map, fresh);
+	__acquire(&map->lock);	/* for sparse: the error path holds nothing */
+	return ret;
+}
+
+/*
+ * Go's Swap.  On success *@old holds the previous live value, with the
+ * entry's reference on it passed to the caller, or NULL.
+ */
+static int map_swap(struct syncmap *map, const void *key, u32 key_len,
+		    struct syncmap_value *nv, struct syncmap_value **old)
+{
+	u64 hash = key_hash(map, key, key_len);
+	struct syncmap_table *read;
+	struct syncmap_value *p;
+	struct syncmap_entry *e;
+	int ret;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	stat_read_lookup(map, e);
+	if (e) {
+		/* Go's trySwap(): fails only if the entry is expunged. */
+		for (p = rcu_dereference(e->p); p != SYNCMAP_EXPUNGED;) {
+			if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+				if (!p)
+					syncmap_entry_live_add(e, 1);
+				rcu_read_unlock();
+				*old = p;
+				return 0;
+			}
+		}
+	}
+	rcu_read_unlock();
+
+	mutex_lock(&map->mutex);
+	rcu_read_lock();
+	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
+	if (ret < 0) {
+		__release(&map->lock);
+		goto out;
+	}
+	p = NULL;
+	if (ret != INSERTED) {
+		p = unrcu_pointer(xchg(&e->p, RCU_INITIALIZER(nv)));
+		if (!p)
+			syncmap_entry_live_add(e, 1);
+	}
+	map_unlock(map);
+	*old = p;
+	ret = 0;
+out:
+	rcu_read_unlock();
+	mutex_unlock(&map->mutex);
+	return ret;
+}
+
+static int check_sizes(u32 key_len, u32 value_len)
+{
+	if (key_len > SYNCMAP_KEY_MAX || value_len > SYNCMAP_VALUE_MAX)
+		return -E2BIG;
+	return 0;
+}
+
+static struct syncmap_value *value_for_store(struct syncmap *map,
+					     const void *value, u32 len,
+					     int *err)
+{
+	struct syncmap_value *v;
+
+	/* Exact near the limit: the sum is taken when the estimate is close. */
+	if (map->max_bytes &&
+	    (map->max_bytes < syncmap_value_size(len) ||
+	     __percpu_counter_compare(&map->bytes,
+				      map->max_bytes - syncmap_value_size(len),
+				      SYNCMAP_VALUE_MAX) > 0)) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	v = syncmap_value_new(map, value, len);
+	if (!v)
+		*err = -ENOMEM;
+	return v;
+}
+
+/**
+ * syncmap_swap() - store a value and return the previous one
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: the new value.
+ * @value_len: its length, at most %SYNCMAP_VALUE_MAX.
+ * @buf: where to copy the previous value, or NULL with @size 0.
+ * @size: size of @buf.
+ * @len: set to the previous value's length when there was one.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock unless the key is in the read table.
+ * Return: 1 if there was a previous value (copied to @buf), 0 if not,
+ * -ERANGE if there was one larger than @size (the store stands),
+ * -E2BIG, -ENOSPC or -ENOMEM with the map unchanged.
+ */
+int syncmap_swap(struct syncmap *map, const void *key, u32 key_len,
+		 const void *value, u32 value_len,
+		 void *buf, u32 size, u32 *len)
+{
+	struct syncmap_value *nv, *old;
+	int ret;
+
+	ret = check_sizes(key_len, value_len);
+	if (ret)
+		return ret;
+	nv = value_for_store(map, value, value_len, &ret);
+	if (!nv)
+		return ret;
+	ret = map_swap(map, key, key_len, nv, &old);
+	if (ret) {
+		syncmap_value_put(map, nv);
+		return ret;
+	}
+	stat_inc(map, SYNCMAP_EV_STORES);
+	if (!old)
+		return 0;
+	ret = copy_value(old, buf, size, len);
+	syncmap_value_put(map, old);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_swap);
+
+/**
+ * syncmap_store() - set the value of a key
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: the value.
+ * @value_len: its length, at most %SYNCMAP_VALUE_MAX.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock unless the key is in the read table.
+ * Return: 0, or -E2BIG, -ENOSPC or -ENOMEM with the map unchanged.
+ */
+int syncmap_store(struct syncmap *map, const void *key, u32 key_len,
+		  const void *value, u32 value_len)
+{
+	int ret = syncmap_swap(map, key, key_len, value, value_len, NULL, 0,
+			       NULL);
+
+	/* Whether there was a previous value does not matter here. */
+	return ret < 0 ? ret : 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_store);
+
+/*
+ * Go's tryLoadOrStore(): false if the entry is expunged; else true, with
+ * *@loaded telling whether a live value was found (left in *@actual).
+ */
+static bool entry_try_load_or_store(struct syncmap_entry *e,
+				    struct syncmap_value *nv,
+				    struct syncmap_value **actual,
+				    bool *loaded)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	for (;;) {
+		if (p == SYNCMAP_EXPUNGED)
+			return false;
+		if (p) {
+			*actual = p;
+			*loaded = true;
+			return true;
+		}
+		if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+			syncmap_entry_live_add(e, 1);
+			*actual = nv;
+			*loaded = false;
+			return true;
+		}
+	}
+}
+
+/**
+ * syncmap_load_or_store() - load a key's value, or store one if absent
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: the value to store if the key is absent.
+ * @value_len: its length, at most %SYNCMAP_VALUE_MAX.
+ * @buf: where to copy the value now in the map (the loaded one, or
+ *       @value), or NULL with @size 0.
+ * @size: size of @buf.
+ * @len: set to the length of the value now in the map.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock unless the key is in the read table.
+ * Return: 1 if a value was loaded, 0 if @value was stored, -ERANGE if the
+ * value now in the map is larger than @size (a store stands), -E2BIG,
+ * -ENOSPC or -ENOMEM with the map unchanged.
+ */
+int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
+			  const void *value, u32 value_len,
+			  void *buf, u32 size, u32 *len)
+{
+	u64 hash = key_hash(map, key, key_len);
+	struct syncmap_value *nv, *actual = NULL;
+	struct syncmap_table *read;
+	struct syncmap_entry *e;
+	bool loaded = false;
+	int ret;
+
+	ret = check_sizes(key_len, value_len);
+	if (ret)
+		return ret;
+	nv = value_for_store(map, value, value_len, &ret);
+	if (!nv)
+		return ret;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	stat_read_lookup(map, e);
+	if (e && entry_try_load_or_store(e, nv, &actual, &loaded))
+		goto done;
+	rcu_read_unlock();
+
+	mutex_lock(&map->mutex);
+	rcu_read_lock();
+	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
+	if (ret < 0) {
+		__release(&map->lock);
+		rcu_read_unlock();
+		mutex_unlock(&map->mutex);
+		syncmap_value_put(map, nv);
+		return ret;
+	}
+	if (ret == INSERTED) {
+		actual = nv;
+	} else {
+		/* Cannot fail: the entry is in the dirty table now. */
+		entry_try_load_or_store(e, nv, &actual, &loaded);
+		if (ret == FOUND_IN_DIRTY)
+			miss_locked(map);
+	}
+	map_unlock(map);
+	mutex_unlock(&map->mutex);
+done:
+	/* Still inside the read-side section: @actual cannot be freed. */
+	ret = copy_value(actual, buf, size, len);
+	rcu_read_unlock();
+	if (loaded)
+		syncmap_value_put(map, nv);
+	else
+		stat_inc(map, SYNCMAP_EV_STORES);
+	if (ret < 0)
+		return ret;
+	return loaded;
+}
+EXPORT_SYMBOL_GPL(syncmap_load_or_store);
+
+/* Go's entry.delete(): the live value it removed, or NULL. */
+static struct syncmap_value *entry_delete(struct syncmap_entry *e)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	while (syncmap_value_live(p)) {
+		if (syncmap_entry_try_cmpxchg(e, &p, NULL)) {
+			syncmap_entry_live_add(e, -1);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Go's LoadAndDelete.  Returns the removed value with the entry's
+ * reference passed to the caller, or NULL.
+ */
+static struct syncmap_value *map_load_and_delete(struct syncmap *map,
+						 const void *key, u32 key_len)
+{
+	u64 hash = key_hash(map, key, key_len);
+	struct syncmap_entry *e, *removed = NULL;
+	struct syncmap_table *read;
+	struct syncmap_value *v;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	stat_read_lookup(map, e);
+	if (!e && READ_ONCE(read->amended)) {
+		rcu_read_unlock();
+		/* Removing from the dirty table changes its key set. */
+		mutex_lock(&map->mutex);
+		rcu_read_lock();
+		map_lock(map);
+		read = read_locked(map);
+		e = syncmap_table_lookup(read, hash, key, key_len);
+		if (!e && read->amended) {
+			e = syncmap_table_remove(map->dirty, hash, key,
+						 key_len);
+			if (e)
+				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+			removed = e;
+			miss_locked(map);
+		}
+		map_unlock(map);
+		mutex_unlock(&map->mutex);
+	}
+	v = e ? entry_delete(e) : NULL;
+	if (removed)
+		syncmap_entry_put(removed);
+	rcu_read_unlock();
+	if (v)
+		stat_inc(map, SYNCMAP_EV_DELETES);
+	return v;
+}
+
+/**
+ * syncmap_load_and_delete() - remove a key and return its value
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @buf: where to copy the removed value, or NULL with @size 0.
+ * @size: size of @buf.
+ * @len: set to the removed value's length.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock when the key is not in the read table and the
+ * dirty table may hold it.
+ * Return: 1 if a value was removed (copied to @buf), 0 if the key was
+ * absent, -ERANGE if the removed value was larger than @size (the delete
+ * stands), -E2BIG if @key_len is too long.
+ */
+int syncmap_load_and_delete(struct syncmap *map, const void *key, u32 key_len,
+			    void *buf, u32 size, u32 *len)
+{
+	struct syncmap_value *v;
+	int ret;
+
+	if (key_len > SYNCMAP_KEY_MAX)
+		return -E2BIG;
+	v = map_load_and_delete(map, key, key_len);
+	if (!v)
+		return 0;
+	ret = copy_value(v, buf, size, len);
+	syncmap_value_put(map, v);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_load_and_delete);
+
+/**
+ * syncmap_delete() - remove a key
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ *
+ * Context: Process context; may sleep.  Locks as syncmap_load_and_delete().
+ * Return: 1 if a value was removed, 0 if the key was absent, -E2BIG if
+ * @key_len is too long.
+ */
+int syncmap_delete(struct syncmap *map, const void *key, u32 key_len)
+{
+	struct syncmap_value *v;
+
+	if (key_len > SYNCMAP_KEY_MAX)
+		return -E2BIG;
+	v = map_load_and_delete(map, key, key_len);
+	if (!v)
+		return 0;
+	syncmap_value_put(map, v);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(syncmap_delete);
+
+/*
+ * Go's tryCompareAndSwap() (@nv non-NULL) and the loop of CompareAndDelete
+ * (@nv NULL).  On success the replaced value is put.
+ */
+static bool entry_compare_and_exchange(struct syncmap *map,
+				       struct syncmap_entry *e,
+				       const void *old, u32 old_len,
+				       struct syncmap_value *nv)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	for (;;) {
+		if (!syncmap_value_live(p) || !value_equal(p, old, old_len))
+			return false;
+		if (syncmap_entry_try_cmpxchg(e, &p, nv))
+			break;
+	}
+	if (!nv)
+		syncmap_entry_live_add(e, -1);
+	syncmap_value_put(map, p);
+	return true;
+}
+
+/**
+ * syncmap_compare_and_swap() - replace a key's value if it equals @old
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @old: the value expected (compared byte for byte).
+ * @old_len: its length.
+ * @new: the value to store.
+ * @new_len: its length, at most %SYNCMAP_VALUE_MAX.
+ *
+ * An absent key never compares equal, whatever @old is.
+ *
+ * Context: Process context; may sleep (it allocates the new value).  Takes
+ * the map's softirq-safe spinlock when the key is not in the read table
+ * and the dirty table may hold it.
+ * Return: 1 if swapped, 0 if not, -E2BIG, -ENOSPC or -ENOMEM with the map
+ * unchanged.
+ */
+int syncmap_compare_and_swap(struct syncmap *map, const void *key,
+			     u32 key_len, const void *old, u32 old_len,
+			     const void *new, u32 new_len)
+{
+	u64 hash = key_hash(map, key, key_len);
+	struct syncmap_table *read;
+	struct syncmap_entry *e;
+	struct syncmap_value *nv;
+	int ret;
+
+	ret = check_sizes(key_len, new_len);
+	if (ret)
+		return ret;
+	if (old_len > SYNCMAP_VALUE_MAX)
+		return 0;
+	nv = value_for_store(map, new, new_len, &ret);
+	if (!nv)
+		return ret;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	stat_read_lookup(map, e);
+	if (!e && READ_ONCE(read->amended)) {
+		map_lock(map);
+		read = read_locked(map);
+		e = syncmap_table_lookup(read, hash, key, key_len);
+		/* A promotion since the lockless look may have dropped it. */
+		if (!e && map->dirty) {
+			e = syncmap_table_lookup(map->dirty, hash, key,
+						 key_len);
+			if (e) {
+				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+				miss_locked(map);
+			}
+		}
+		map_unlock(map);
+	}
+	ret = e && entry_compare_and_exchange(map, e, old, old_len, nv);
+	rcu_read_unlock();
+	if (ret)
+		stat_inc(map, SYNCMAP_EV_STORES);
+	else
+		syncmap_value_put(map, nv);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_compare_and_swap);
+
+/**
+ * syncmap_compare_and_delete() - remove a key if its value equals @old
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @old: the value expected (compared byte for byte).
+ * @old_len: its length.
+ *
+ * As in Go, the key stays in the dirty table (with no value) until the
+ * next promotion.
+ *
+ * Context: Process context; may sleep.  Takes the map's softirq-safe
+ * spinlock when the key is not in the read table and the dirty table may
+ * hold it.
+ * Return: 1 if deleted, 0 if not, -E2BIG if @key_len is too long.
+ */
+int syncmap_compare_and_delete(struct syncmap *map, const void *key,
+			       u32 key_len, const void *old, u32 old_len)
+{
+	struct syncmap_entry *e;
+	int ret;
+
+	if (key_len > SYNCMAP_KEY_MAX)
+		return -E2BIG;
+	rcu_read_lock();
+	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
+				 key_len);
+	ret = e && entry_compare_and_exchange(map, e, old, old_len, NULL);
+	rcu_read_unlock();
+	if (ret)
+		stat_inc(map, SYNCMAP_EV_DELETES);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_compare_and_delete);
+
+/*
+ * Pin the read table for a walk, promoting the dirty table first when the
+ * read table is amended, as Go's Range does.
+ */
+static struct syncmap_table *read_pin_promoted(struct syncmap *map)
+{
+	struct syncmap_table *read;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	if (READ_ONCE(read->amended)) {
+		map_lock(map);
+		read = read_locked(map);
+		if (read->amended) {
+			promote_locked(map);
+			map->promotions_range++;
+			read = read_locked(map);
+		}
+		map_unlock(map);
+	}
+	/* Only the lock replaces the read table, so a pin may race: retry. */
+	while (!refcount_inc_not_zero(&read->ref))
+		read = rcu_dereference(map->read);
+	rcu_read_unlock();
+	return read;
+}
+
+/**
+ * syncmap_range() - call a function for every live entry
+ * @map: the map.
+ * @fn: the function; it may sleep and may call any operation on @map.
+ * @arg: passed to @fn.
+ *
+ * Walks the read table as it was at the start (after promoting the dirty
+ * table if the read table was amended), skipping deleted entries.  Keys
+ * and values passed to @fn stay valid until @fn returns; a value may
+ * already have been replaced in the map by then.  As in Go, no entry is
+ * visited twice, and a key stored during the walk may or may not be seen.
+ *
+ * Context: Process context; may sleep.  Takes the map's softirq-safe
+ * spinlock once, for the promotion.  Calls @fn with no lock held.
+ * Return: 0 after a complete walk, or the first non-zero value returned
+ * by @fn, which stopped the walk.
+ */
+int syncmap_range(struct syncmap *map, syncmap_range_fn fn, void *arg)
+{
+	struct syncmap_table *read = read_pin_promoted(map);
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i <= read->mask && !ret; i++) {
+		e = read->slots[i].entry;
+		if (!e)
+			continue;
+		rcu_read_lock();
+		do {
+			v = syncmap_entry_load(e);
+			/* A value being replaced: look again. */
+		} while (v && !refcount_inc_not_zero(&v->ref));
+		rcu_read_unlock();
+		if (!v)
+			continue;
+		ret = fn(arg, e->key, e->key_len, v->data, v->len);
+		syncmap_value_put(map, v);
+		cond_resched();
+	}
+	syncmap_table_put(read);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_range);
+
+/**
+ * syncmap_clear() - remove every key
+ * @map: the map.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock, each for O(1) work: the old tables are freed
+ * after a grace period from a workqueue.
+ * Return: 0, or -ENOMEM with the map unchanged.
+ */
+int syncmap_clear(struct syncmap *map)
+{
+	struct syncmap_table *read, *fresh_read, *fresh_dirty = NULL;
+	struct syncmap_table *old_read = NULL, *old_dirty = NULL;
+	struct syncmap_epoch *epoch, *old_epoch;
+	bool need_dirty;
+	int ret = -ENOMEM;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	if (!read->count && !READ_ONCE(read->amended)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rcu_read_unlock();
+
+	mutex_lock(&map->mutex);
+	fresh_read = syncmap_table_new(map, 0);
+	epoch = syncmap_epoch_new(map);
+	/* A dirty table only goes away (by promotion) while we hold this. */
+	need_dirty = READ_ONCE(map->dirty);
+	if (need_dirty)
+		fresh_dirty = syncmap_table_new(map, 0);
+	if (!fresh_read || !epoch || (need_dirty && !fresh_dirty))
+		goto out;
+
+	map_lock(map);
+	read = read_locked(map);
+	if (read->count || read->amended) {
+		old_read = read;
+		rcu_assign_pointer(map->read, fresh_read);
+		fresh_read = NULL;
+	}
+	if (map->dirty) {
+		/* Go empties a present dirty map but keeps it present. */
+		old_dirty = map->dirty;
+		map->dirty = fresh_dirty;
+		fresh_dirty = NULL;
+	}
+	old_epoch = epoch_current(map);
+	rcu_assign_pointer(map->epoch, epoch);
+	epoch = old_epoch;
+	map->misses = 0;
+	map->clears++;
+	map_unlock(map);
+	syncmap_table_put(old_read);
+	syncmap_table_put(old_dirty);
+	ret = 0;
+out:
+	mutex_unlock(&map->mutex);
+	if (fresh_read)
+		syncmap_table_free(fresh_read);
+	if (fresh_dirty)
+		syncmap_table_free(fresh_dirty);
+	if (epoch)
+		syncmap_epoch_put(epoch);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_clear);
+
+/**
+ * syncmap_len() - count the live entries
+ * @map: the map.
+ *
+ * Exact: every store of a new or deleted key and every delete updates the
+ * count before it returns.
+ *
+ * Context: Any context but NMI.  Takes no lock.
+ * Return: the number of keys that have a value.
+ */
+u64 syncmap_len(struct syncmap *map)
+{
+	long live;
+
+	rcu_read_lock();
+	live = atomic_long_read(&rcu_dereference(map->epoch)->live);
+	rcu_read_unlock();
+	return live > 0 ? live : 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_len);
+
+/**
+ * syncmap_get_stats() - take a snapshot of every counter
+ * @map: the map.
+ * @stats: filled in; docs/counters.md defines each field.
+ *
+ * The algorithm's state (misses, table sizes, amended, promotions) is read
+ * in one critical section and is consistent; the per-CPU event counters
+ * are summed without stopping writers.  Counts no miss and changes nothing.
+ *
+ * Context: Process or softirq context.  Takes the map's softirq-safe
+ * spinlock for O(1) work.
+ */
+void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
+{
+	struct syncmap_table *read;
+	int cpu;
+
+	memset(stats, 0, sizeof(*stats));
+	for_each_possible_cpu(cpu) {
+		const struct syncmap_pcpu_stats *s = per_cpu_ptr(map->pcpu, cpu);
+
+		stats->loads += READ_ONCE(s->events[SYNCMAP_EV_LOADS]);
+		stats->read_hits += READ_ONCE(s->events[SYNCMAP_EV_READ_HITS]);
+		stats->read_misses += READ_ONCE(s->events[SYNCMAP_EV_READ_MISSES]);
+		stats->dirty_hits += READ_ONCE(s->events[SYNCMAP_EV_DIRTY_HITS]);
+		stats->stores += READ_ONCE(s->events[SYNCMAP_EV_STORES]);
+		stats->deletes += READ_ONCE(s->events[SYNCMAP_EV_DELETES]);
+	}
+
+	/* Written under the mutex; a torn-free snapshot is enough here. */
+	stats->dirty_rebuilds = READ_ONCE(map->dirty_rebuilds);
+	stats->rebuild_copied = READ_ONCE(map->rebuild_copied);
+	stats->rebuild_expunged = READ_ONCE(map->rebuild_expunged);
+	stats->new_keys = READ_ONCE(map->new_keys);
+	stats->compactions = READ_ONCE(map->compactions);
+
+	stats->len = syncmap_len(map);
+	stats->entries = atomic_long_read(&map->entries);
+	stats->bytes = percpu_counter_sum_positive(&map->bytes);
+
+	map_lock(map);
+	read = read_locked(map);
+	stats->misses = map->misses;
+	stats->read_len = read->count;
+	stats->amended = read->amended;
+	stats->dirty_present = !!map->dirty;
+	stats->dirty_len = map->dirty ? map->dirty->count : 0;
+	stats->promotions_misses = map->promotions_misses;
+	stats->promotions_range = map->promotions_range;
+	stats->promotions_compact = map->promotions_compact;
+	stats->clears = map->clears;
+	stats->lock_hold_max_ns = map->lock_hold_max_ns;
+	map_unlock(map);
+	stats->promotions = stats->promotions_misses +
+			    stats->promotions_range +
+			    stats->promotions_compact;
+}
+EXPORT_SYMBOL_GPL(syncmap_get_stats);
+
+/**
+ * syncmap_create() - create an empty map
+ * @params: limits, or NULL for none.
+ *
+ * All of the map's memory, now and later, is charged to the memory cgroup
+ * of the calling task, as for BPF maps.
+ *
+ * Context: Process context; may sleep.
+ * Return: the map, or ERR_PTR(-ENOMEM).
+ */
+struct syncmap *syncmap_create(const struct syncmap_params *params)
+{
+	struct syncmap_epoch *epoch;
+	struct syncmap_table *read;
+	struct syncmap *map;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+	map->pcpu = alloc_percpu_gfp(struct syncmap_pcpu_stats,
+				     GFP_KERNEL_ACCOUNT);
+	if (!map->pcpu)
+		goto free_map;
+	if (percpu_counter_init(&map->bytes, 0, GFP_KERNEL_ACCOUNT))
+		goto free_pcpu;
+	spin_lock_init(&map->lock);
+	mutex_init(&map->mutex);
+	get_random_bytes(&map->hash_key, sizeof(map->hash_key));
+	if (params) {
+		map->max_entries = params->max_entries;
+		map->max_bytes = params->max_bytes;
+	}
+	map->memcg = get_mem_cgroup_from_mm(current->mm);
+
+	read = syncmap_table_new(map, 0);
+	epoch = syncmap_epoch_new(map);
+	if (!read || !epoch)
+		goto free_tables;
+	RCU_INIT_POINTER(map->read, read);
+	RCU_INIT_POINTER(map->epoch, epoch);
+	return map;
+
+free_tables:
+	if (read)
+		syncmap_table_free(read);
+	if (epoch)
+		kvfree(epoch);
+	mem_cgroup_put(map->memcg);
+	percpu_counter_destroy(&map->bytes);
+free_pcpu:
+	free_percpu(map->pcpu);
+free_map:
+	kfree(map);
+	return ERR_PTR(-ENOMEM);
+}
+EXPORT_SYMBOL_GPL(syncmap_create);
+
+/**
+ * syncmap_destroy() - free a map and everything in it
+ * @map: the map, or NULL.  Nobody may use it any more.
+ *
+ * Waits for the grace periods and the deferred frees of the map's tables,
+ * entries and values, so that its memory is all returned on return.
+ *
+ * Context: Process context; sleeps.
+ */
+void syncmap_destroy(struct syncmap *map)
+{
+	if (!map)
+		return;
+	syncmap_table_put(rcu_dereference_protected(map->read, true));
+	syncmap_table_put(map->dirty);
+	syncmap_table_flush();
+	syncmap_epoch_put(rcu_dereference_protected(map->epoch, true));
+	WARN_ON_ONCE(atomic_long_read(&map->entries));
+	mem_cgroup_put(map->memcg);
+	/* Values may still wait in kvfree_rcu(): their bytes were counted. */
+	percpu_counter_destroy(&map->bytes);
+	free_percpu(map->pcpu);
+	kfree(map);
+}
+EXPORT_SYMBOL_GPL(syncmap_destroy);
+
+/**
+ * syncmap_inject_alloc_failure() - make an allocation of a map fail
+ * @map: the map.
+ * @nth: 1 fails the next allocation, 2 the one after, ...; 0 disarms.
+ *
+ * For tests of the out-of-memory paths.
+ *
+ * Context: Any context.
+ */
+void syncmap_inject_alloc_failure(struct syncmap *map, int nth)
+{
+	atomic_set(&map->fail_nth, nth);
+}
+EXPORT_SYMBOL_NS_GPL(syncmap_inject_alloc_failure, SYNCMAP_TESTING);
+
+int syncmap_core_init(void)
+{
+	return syncmap_table_init();
+}
+
+void syncmap_core_exit(void)
+{
+	syncmap_table_flush();
+	syncmap_table_exit();
+}

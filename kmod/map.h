@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: the map object, shared by the files of the module.
+ *
+ * Locking, in the order taken (docs/design.md says why):
+ *
+ *   map->mutex   serialises everything that changes the key set of the
+ *                dirty table or builds one: the new-key path, unexpunge,
+ *                load-and-delete of a dirty-only key, clear, compaction.
+ *                Sleeps; process context only.
+ *   map->lock    softirq-safe spinlock over the O(1) state loads touch:
+ *                misses, the dirty pointer and its slots, the read
+ *                pointer and its amended flag.  Held only for O(1) work.
+ *   RCU          readers of map->read, of entries and of values.
+ */
+#ifndef _SYNCMAP_MAP_H
+#define _SYNCMAP_MAP_H
+
+#include <linux/mutex.h>
+#include <linux/percpu_counter.h>
+#include <linux/rcupdate.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "syncmap.h"
+
+struct mem_cgroup;
+struct syncmap_table;
+struct syncmap_epoch;
+
+/* Per-CPU event counters: written on hot paths, summed when read. */
+enum syncmap_event {
+	SYNCMAP_EV_LOADS,
+	SYNCMAP_EV_READ_HITS,
+	SYNCMAP_EV_READ_MISSES,
+	SYNCMAP_EV_DIRTY_HITS,
+	SYNCMAP_EV_STORES,
+	SYNCMAP_EV_DELETES,
+	SYNCMAP_EV_NR,
+};
+
+struct syncmap_pcpu_stats {
+	u64 events[SYNCMAP_EV_NR];
+};
+
+struct syncmap {
+	/* Read mostly, by the lock-free paths. */
+	struct syncmap_table __rcu *read;
+	struct syncmap_pcpu_stats __percpu *pcpu;
+	siphash_key_t hash_key;
+
+	spinlock_t lock;			/* see the top of this file */
+	struct syncmap_table *dirty;		/* under lock */
+	u64 misses;				/* under lock */
+	u64 promotions_misses;			/* under lock */
+	u64 promotions_range;			/* under lock */
+	u64 promotions_compact;			/* under lock */
+	u64 clears;				/* under lock */
+	u64 lock_hold_max_ns;			/* under lock */
+	u64 lock_taken_ns;			/* under lock */
+
+	struct mutex mutex;			/* see the top of this file */
+	u64 dirty_rebuilds;			/* under mutex */
+	u64 rebuild_copied;			/* under mutex */
+	u64 rebuild_expunged;			/* under mutex */
+	u64 new_keys;				/* under mutex */
+	u64 compactions;			/* under mutex */
+
+	/*
+	 * Live entries are counted per epoch: clear starts a new one, so
+	 * lock-free stores racing with it on entries it dropped are not
+	 * counted against the map's len.
+	 */
+	struct syncmap_epoch __rcu *epoch;
+
+	atomic_long_t entries;			/* entry objects alive */
+	struct percpu_counter bytes;		/* bytes allocated */
+	u64 max_entries;
+	u64 max_bytes;
+
+	struct mem_cgroup *memcg;		/* charged for all memory */
+
+	/* For whoever names the map (the registry); the core ignores it. */
+	void *owner;
+
+	/* Test-only fault injection: fail the N-th next allocation. */
+	atomic_t fail_nth;
+};
+
+int syncmap_core_init(void);
+void syncmap_core_exit(void);
+
+void syncmap_inject_alloc_failure(struct syncmap *map, int nth);
+
+#endif /* _SYNCMAP_MAP_H */

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: open-addressing tables of entries.
+ *
+ * Tables are sized so at most three quarters of the slots are used, which
+ * keeps probe sequences short and guarantees every probe ends at an empty
+ * slot.  Deletion shifts the following cluster back instead of leaving
+ * tombstones, so a table never needs cleaning.
+ */
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "entry.h"
+#include "map.h"
+#include "table.h"
+
+#define SYNCMAP_TABLE_MIN_SLOTS	8
+
+static struct workqueue_struct *syncmap_wq;
+
+static unsigned int syncmap_slots_for(unsigned int entries)
+{
+	u64 want = (u64)entries * 4 / 3 + 1;
+
+	if (want < SYNCMAP_TABLE_MIN_SLOTS)
+		want = SYNCMAP_TABLE_MIN_SLOTS;
+	if (want > (1U << 31))
+		return 0;
+	return roundup_pow_of_two(want);
+}
+
+size_t syncmap_table_bytes(const struct syncmap_table *t)
+{
+	return struct_size(t, slots, (size_t)t->mask + 1);
+}
+
+/**
+ * syncmap_table_new() - allocate an empty table
+ * @map: the map to charge.
+ * @entries: entries the table must take without growing.
+ *
+ * Context: Process context; may sleep.
+ * Return: the table with one reference, or NULL.
+ */
+struct syncmap_table *syncmap_table_new(struct syncmap *map,
+					unsigned int entries)
+{
+	unsigned int slots = syncmap_slots_for(entries);
+	struct syncmap_table *t;
+	size_t size;
+
+	if (!slots)
+		return NULL;
+	size = struct_size(t, slots, slots);
+	t = syncmap_alloc(map, size);
+	if (!t)
+		return NULL;
+	memset(t, 0, size);
+	refcount_set(&t->ref, 1);
+	t->mask = slots - 1;
+	t->map = map;
+	percpu_counter_add_batch(&map->bytes, size, SYNCMAP_VALUE_MAX);
+	return t;
+}
+
+/**
+ * syncmap_table_free() - free a table without touching its entries
+ * @t: the table, which no reader can reach any more.
+ *
+ * For a table whose entry references were handed to another table, or
+ * never taken.
+ *
+ * Context: Process context; may sleep.
+ */
+void syncmap_table_free(struct syncmap_table *t)
+{
+	percpu_counter_add_batch(&t->map->bytes, -(s64)syncmap_table_bytes(t),
+				 SYNCMAP_VALUE_MAX);
+	kvfree(t);
+}
+
+static void syncmap_table_free_work(struct work_struct *work)
+{
+	struct syncmap_table *t = container_of(work, struct syncmap_table,
+					       work);
+	unsigned int i;
+
+	for (i = 0; i <= t->mask; i++) {
+		if (t->slots[i].entry)
+			syncmap_entry_put(t->slots[i].entry);
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	syncmap_table_free(t);
+}
+
+static void syncmap_table_free_rcu(struct rcu_head *head)
+{
+	struct syncmap_table *t = container_of(head, struct syncmap_table, rcu);
+
+	/* Dropping a big table's entries is O(n): not in softirq. */
+	INIT_WORK(&t->work, syncmap_table_free_work);
+	queue_work(syncmap_wq, &t->work);
+}
+
+/**
+ * syncmap_table_put() - drop a reference on a table
+ * @t: the table, or NULL.
+ *
+ * The last reference frees the table after an RCU grace period, and its
+ * entries' references from a workqueue.
+ *
+ * Context: Any context but NMI.
+ */
+void syncmap_table_put(struct syncmap_table *t)
+{
+	if (t && refcount_dec_and_test(&t->ref))
+		call_rcu(&t->rcu, syncmap_table_free_rcu);
+}
+
+bool syncmap_table_has_room(const struct syncmap_table *t)
+{
+	return (u64)(t->count + 1) * 4 <= (u64)(t->mask + 1) * 3;
+}
+
+static bool syncmap_slot_matches(const struct syncmap_slot *s, u64 hash,
+				 const void *key, u32 key_len)
+{
+	const struct syncmap_entry *e = s->entry;
+
+	return s->hash == hash && e->key_len == key_len &&
+	       !memcmp(e->key, key, key_len);
+}
+
+/**
+ * syncmap_table_lookup() - find a key's entry
+ * @t: the table: the read table under RCU, or the dirty table under the
+ *     map's lock.
+ * @hash: the key's hash.
+ * @key: the key.
+ * @key_len: its length.
+ *
+ * Context: Any context but NMI.
+ * Return: the entry, or NULL.
+ */
+struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
+					   u64 hash, const void *key,
+					   u32 key_len)
+{
+	unsigned int i = hash & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		const struct syncmap_slot *s = &t->slots[i];
+
+		if (!s->entry)
+			return NULL;
+		if (syncmap_slot_matches(s, hash, key, key_len))
+			return s->entry;
+	}
+}
+
+/**
+ * syncmap_table_insert() - add an entry whose key the table lacks
+ * @t: a table no lock-free reader can see, with room for one more.
+ * @hash: the key's hash.
+ * @e: the entry; the caller hands the table a reference on it.
+ */
+void syncmap_table_insert(struct syncmap_table *t, u64 hash,
+			  struct syncmap_entry *e)
+{
+	unsigned int i = hash & t->mask;
+
+	while (t->slots[i].entry)
+		i = (i + 1) & t->mask;
+	t->slots[i].hash = hash;
+	t->slots[i].entry = e;
+	t->count++;
+}
+
+/**
+ * syncmap_table_remove() - take a key's entry out of a table
+ * @t: a table no lock-free reader can see.
+ * @hash: the key's hash.
+ * @key: the key.
+ * @key_len: its length.
+ *
+ * Return: the entry, whose reference passes to the caller, or NULL.
+ */
+struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u64 hash,
+					   const void *key, u32 key_len)
+{
+	unsigned int i = hash & t->mask, j, home;
+	struct syncmap_entry *e;
+
+	for (;; i = (i + 1) & t->mask) {
+		if (!t->slots[i].entry)
+			return NULL;
+		if (syncmap_slot_matches(&t->slots[i], hash, key, key_len))
+			break;
+	}
+	e = t->slots[i].entry;
+
+	/*
+	 * Shift back every later member of the cluster whose home slot is
+	 * not cyclically within (i, j]: it was probed past the hole.
+	 */
+	for (j = (i + 1) & t->mask; t->slots[j].entry; j = (j + 1) & t->mask) {
+		home = t->slots[j].hash & t->mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		t->slots[i] = t->slots[j];
+		i = j;
+	}
+	t->slots[i].entry = NULL;
+	t->slots[i].hash = 0;
+	t->count--;
+	return e;
+}
+
+int syncmap_table_init(void)
+{
+	syncmap_wq = alloc_workqueue("syncmap", WQ_UNBOUND, 0);
+	return syncmap_wq ? 0 : -ENOMEM;
+}
+
+void syncmap_table_exit(void)
+{
+	destroy_workqueue(syncmap_wq);
+}
+
+/* Wait until every table put so far has been freed. */
+void syncmap_table_flush(void)
+{
+	rcu_barrier();
+	flush_workqueue(syncmap_wq);
+	/* The work dropped entries: wait for their callbacks too. */
+	rcu_barrier();
+}

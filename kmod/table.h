@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: the hash tables behind the read and dirty maps.
+ *
+ * An open-addressing table of entry pointers with linear probing.  A table
+ * is mutable only while it is the dirty table (under the map's lock, by
+ * the holder of the map's mutex); once promoted to be the read table it
+ * never changes again, so lock-free readers walk it without any barrier
+ * beyond the rcu_dereference() that found it.
+ */
+#ifndef _SYNCMAP_TABLE_H
+#define _SYNCMAP_TABLE_H
+
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct syncmap;
+struct syncmap_entry;
+
+struct syncmap_slot {
+	u64 hash;
+	struct syncmap_entry *entry;
+};
+
+/**
+ * struct syncmap_table - a read or dirty table
+ * @ref: one for being the map's read or dirty table, one per walk.
+ * @amended: read table only: the dirty table may hold keys this one does
+ *           not.  Written under the map's lock, read locklessly.
+ * @mask: number of slots minus one (a power of two minus one).
+ * @count: entries held, whatever their state (Go's len(m)).
+ * @map: the owning map.
+ * @rcu: frees the table after a grace period...
+ * @work: ...then drops its entries from a workqueue, sleeping as needed.
+ * @slots: the slots; an empty one has a NULL entry.
+ */
+struct syncmap_table {
+	refcount_t ref;
+	bool amended;
+	unsigned int mask;
+	unsigned int count;
+	struct syncmap *map;
+	union {
+		struct rcu_head rcu;
+		struct work_struct work;
+	};
+	struct syncmap_slot slots[];
+};
+
+struct syncmap_table *syncmap_table_new(struct syncmap *map,
+					unsigned int entries);
+void syncmap_table_free(struct syncmap_table *t);
+void syncmap_table_put(struct syncmap_table *t);
+bool syncmap_table_has_room(const struct syncmap_table *t);
+struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
+					   u64 hash, const void *key,
+					   u32 key_len);
+void syncmap_table_insert(struct syncmap_table *t, u64 hash,
+			  struct syncmap_entry *e);
+struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u64 hash,
+					   const void *key, u32 key_len);
+size_t syncmap_table_bytes(const struct syncmap_table *t);
+
+int syncmap_table_init(void);
+void syncmap_table_exit(void);
+void syncmap_table_flush(void);
+
+#endif /* _SYNCMAP_TABLE_H */
