@@ -27,6 +27,7 @@
 #include "uapi/syncmap.h"
 
 struct syncmap;
+struct syncmap_table;
 
 /**
  * struct syncmap_params - options fixed when a map is created
@@ -54,6 +55,19 @@ struct syncmap_params {
 typedef int (*syncmap_range_fn)(void *arg, const void *key, u32 key_len,
 				const void *value, u32 value_len);
 
+/**
+ * struct syncmap_iter - a walk of a map that can stop and resume
+ * @table: the pinned read table (private to the core).
+ * @pos: the next slot to look at (private to the core).
+ *
+ * Embed it anywhere; it holds a reference on a read table between
+ * syncmap_iter_start() and syncmap_iter_stop().
+ */
+struct syncmap_iter {
+	struct syncmap_table *table;
+	u32 pos;
+};
+
 struct syncmap *syncmap_create(const struct syncmap_params *params);
 void syncmap_destroy(struct syncmap *map);
 
@@ -78,6 +92,10 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 			       u32 key_len, const void *old, u32 old_len);
 int syncmap_range(struct syncmap *map, syncmap_range_fn fn, void *arg);
+void syncmap_iter_start(struct syncmap *map, struct syncmap_iter *iter);
+int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
+		      void *arg);
+void syncmap_iter_stop(struct syncmap_iter *iter);
 int syncmap_clear(struct syncmap *map);
 u64 syncmap_len(struct syncmap *map);
 void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats);

@@ -930,6 +930,87 @@ static struct syncmap_table *read_pin_promoted(struct syncmap *map)
 }
 
 /**
+ * syncmap_iter_start() - begin a walk that can stop and resume
+ * @map: the map.
+ * @iter: the walk's state, for syncmap_iter_next() and syncmap_iter_stop().
+ *
+ * Promotes the dirty table first when the read table is amended, as Go's
+ * Range does, then pins the read table: the walk sees that table's keys,
+ * each once, however long it lasts.
+ *
+ * Context: Process context.  Takes the map's softirq-safe spinlock once,
+ * for the promotion.  Does not sleep.
+ */
+void syncmap_iter_start(struct syncmap *map, struct syncmap_iter *iter)
+{
+	iter->table = read_pin_promoted(map);
+	iter->pos = 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_iter_start);
+
+/**
+ * syncmap_iter_next() - go on with a walk
+ * @iter: a walk begun by syncmap_iter_start().
+ * @fn: called for each live entry; it may sleep and may call any
+ *      operation on the map.  Key and value stay valid until it returns.
+ * @arg: passed to @fn.
+ *
+ * When @fn returns non-zero the walk stops at that entry: the next call
+ * offers the same key again (with its value as it is then, or not at all
+ * if it was deleted meanwhile).
+ *
+ * Context: Process context; may sleep.  Calls @fn with no lock held.
+ * Return: 0 when the walk is complete (and at once on later calls), or
+ * the non-zero value returned by @fn.
+ */
+int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
+		      void *arg)
+{
+	struct syncmap_table *read = iter->table;
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+	int ret = 0;
+
+	if (!read)
+		return 0;
+	for (; iter->pos <= read->mask; iter->pos++) {
+		e = read->slots[iter->pos].entry;
+		if (!e)
+			continue;
+		rcu_read_lock();
+		do {
+			v = syncmap_entry_load(e);
+			/* A value being replaced: look again. */
+		} while (v && !refcount_inc_not_zero(&v->ref));
+		rcu_read_unlock();
+		if (!v)
+			continue;
+		ret = fn(arg, e->key, e->key_len, v->data, v->len);
+		syncmap_value_put(read->map, v);
+		cond_resched();
+		if (ret)
+			break;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_iter_next);
+
+/**
+ * syncmap_iter_stop() - end a walk and unpin its table
+ * @iter: a walk begun by syncmap_iter_start(); may be stopped twice.
+ *
+ * Must come before syncmap_destroy() of the walk's map.
+ *
+ * Context: Any context but NMI.
+ */
+void syncmap_iter_stop(struct syncmap_iter *iter)
+{
+	syncmap_table_put(iter->table);
+	iter->table = NULL;
+}
+EXPORT_SYMBOL_GPL(syncmap_iter_stop);
+
+/**
  * syncmap_range() - call a function for every live entry
  * @map: the map.
  * @fn: the function; it may sleep and may call any operation on @map.
@@ -948,29 +1029,12 @@ static struct syncmap_table *read_pin_promoted(struct syncmap *map)
  */
 int syncmap_range(struct syncmap *map, syncmap_range_fn fn, void *arg)
 {
-	struct syncmap_table *read = read_pin_promoted(map);
-	struct syncmap_entry *e;
-	struct syncmap_value *v;
-	unsigned int i;
-	int ret = 0;
+	struct syncmap_iter iter;
+	int ret;
 
-	for (i = 0; i <= read->mask && !ret; i++) {
-		e = read->slots[i].entry;
-		if (!e)
-			continue;
-		rcu_read_lock();
-		do {
-			v = syncmap_entry_load(e);
-			/* A value being replaced: look again. */
-		} while (v && !refcount_inc_not_zero(&v->ref));
-		rcu_read_unlock();
-		if (!v)
-			continue;
-		ret = fn(arg, e->key, e->key_len, v->data, v->len);
-		syncmap_value_put(map, v);
-		cond_resched();
-	}
-	syncmap_table_put(read);
+	syncmap_iter_start(map, &iter);
+	ret = syncmap_iter_next(&iter, fn, arg);
+	syncmap_iter_stop(&iter);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(syncmap_range);
