@@ -1286,6 +1286,19 @@ void syncmap_inject_alloc_failure(struct syncmap *map, int nth)
 }
 EXPORT_SYMBOL_NS_GPL(syncmap_inject_alloc_failure, SYNCMAP_TESTING);
 
+/**
+ * syncmap_flush_frees() - wait for every deferred free of every map
+ *
+ * For tests that check a map's allocation counters after a clear.
+ *
+ * Context: Process context; sleeps.
+ */
+void syncmap_flush_frees(void)
+{
+	syncmap_table_flush();
+}
+EXPORT_SYMBOL_NS_GPL(syncmap_flush_frees, SYNCMAP_TESTING);
+
 int syncmap_core_init(void)
 {
 	return syncmap_table_init();

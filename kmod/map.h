@@ -92,5 +92,6 @@ int syncmap_core_init(void);
 void syncmap_core_exit(void);
 
 void syncmap_inject_alloc_failure(struct syncmap *map, int nth);
+void syncmap_flush_frees(void);
 
 #endif /* _SYNCMAP_MAP_H */

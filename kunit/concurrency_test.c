@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap_concurrency_test: Go's concurrent Range and concurrent Clear
+ * tests with kthreads, loads whose slow path runs in softirq (from a
+ * timer) while process context takes the same lock, and a check that
+ * everything a map allocated is returned.  Run under lockdep and KASAN.
+ */
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/timer.h>
+
+#include "map.h"
+#include "syncmap.h"
+
+MODULE_IMPORT_NS(SYNCMAP_TESTING);
+
+#define NKEYS	1024
+#define WRITERS	2
+
+static void map_exit(void *map)
+{
+	syncmap_destroy(map);
+}
+
+static struct syncmap *new_map(struct kunit *test)
+{
+	struct syncmap *map = syncmap_create(NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
+							   map));
+	return map;
+}
+
+static int store_u64(struct syncmap *map, u64 key, u64 value)
+{
+	return syncmap_store(map, &key, sizeof(key), &value, sizeof(value));
+}
+
+struct writer {
+	struct syncmap *map;
+	struct task_struct *task;
+	struct rnd_state rnd;
+	bool clearing;
+	unsigned long ops;
+	int errors;
+};
+
+/*
+ * Go's TestConcurrentRange writer: store a multiple of a key with
+ * probability 1/1024, load it otherwise.
+ */
+static int writer_fn(void *arg)
+{
+	struct writer *w = arg;
+	u64 key, value;
+	u32 len;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		key = 1 + prandom_u32_state(&w->rnd) % NKEYS;
+		if (w->clearing || prandom_u32_state(&w->rnd) % NKEYS == 0) {
+			ret = store_u64(w->map, key,
+					key * (1 + prandom_u32_state(&w->rnd) % 64));
+		} else {
+			ret = syncmap_load(w->map, &key, sizeof(key), &value,
+					   sizeof(value), &len);
+			if (ret == 1 && (len != sizeof(value) || value % key))
+				ret = -EBADMSG;
+		}
+		if (ret < 0)
+			w->errors++;
+		w->ops++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void start_writers(struct kunit *test, struct writer *w,
+			  struct syncmap *map, bool clearing)
+{
+	int i;
+
+	for (i = 0; i < WRITERS; i++) {
+		w[i].map = map;
+		w[i].clearing = clearing;
+		prandom_seed_state(&w[i].rnd, i + 1);
+		w[i].task = kthread_run(writer_fn, &w[i], "syncmap-w%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(w[i].task));
+	}
+}
+
+static void stop_writers(struct kunit *test, struct writer *w)
+{
+	int i;
+
+	for (i = 0; i < WRITERS; i++) {
+		kthread_stop(w[i].task);
+		KUNIT_EXPECT_EQ(test, 0, w[i].errors);
+		KUNIT_EXPECT_GT(test, w[i].ops, 0UL);
+	}
+}
+
+struct seen {
+	unsigned long *bits;
+	int dups;
+	int bad;
+};
+
+static int check_fn(void *arg, const void *key, u32 key_len,
+		    const void *value, u32 value_len)
+{
+	struct seen *s = arg;
+	u64 k, v;
+
+	if (key_len != sizeof(k) || value_len != sizeof(v)) {
+		s->bad++;
+		return 0;
+	}
+	memcpy(&k, key, sizeof(k));
+	memcpy(&v, value, sizeof(v));
+	if (!k || k > NKEYS || v % k)
+		s->bad++;
+	else if (__test_and_set_bit(k - 1, s->bits))
+		s->dups++;
+	return 0;
+}
+
+/* Go's TestConcurrentRange. */
+static void concurrent_range(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	struct writer w[WRITERS] = {};
+	struct seen s = {};
+	int i, round;
+
+	s.bits = kunit_kzalloc(test, BITS_TO_LONGS(NKEYS) * sizeof(long),
+			       GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s.bits);
+	for (i = 1; i <= NKEYS; i++)
+		KUNIT_ASSERT_EQ(test, 0, store_u64(map, i, i));
+
+	start_writers(test, w, map, false);
+	for (round = 0; round < 16; round++) {
+		bitmap_zero(s.bits, NKEYS);
+		KUNIT_EXPECT_EQ(test, 0, syncmap_range(map, check_fn, &s));
+		KUNIT_EXPECT_EQ(test, NKEYS, bitmap_weight(s.bits, NKEYS));
+	}
+	stop_writers(test, w);
+	KUNIT_EXPECT_EQ(test, 0, s.dups);
+	KUNIT_EXPECT_EQ(test, 0, s.bad);
+	KUNIT_EXPECT_EQ(test, (u64)NKEYS, syncmap_len(map));
+}
+
+static int count_fn(void *arg, const void *key, u32 key_len,
+		    const void *value, u32 value_len)
+{
+	++*(int *)arg;
+	return 0;
+}
+
+/* Go's TestConcurrentClear: Clear racing with Store and Load. */
+static void concurrent_clear(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	struct writer w[WRITERS] = {};
+	struct syncmap_stats st;
+	int round, n = 0;
+
+	start_writers(test, w, map, true);
+	for (round = 0; round < 50; round++) {
+		KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
+		usleep_range(100, 200);
+	}
+	stop_writers(test, w);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_range(map, count_fn, &n));
+	KUNIT_EXPECT_EQ(test, 0, n);
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_GE(test, st.clears, 1ULL);
+}
+
+struct softirq_loader {
+	struct timer_list timer;
+	struct syncmap *map;
+	struct completion done;
+	int runs;
+	int found;
+};
+
+static void softirq_load_fn(struct timer_list *t)
+{
+	struct softirq_loader *l = from_timer(l, t, timer);
+	u64 key, value;
+	u32 len;
+	int i;
+
+	/* A missing key with the read table amended: the locked slow path. */
+	for (i = 0; i < 32; i++) {
+		key = NKEYS + 1 + i;
+		if (syncmap_load(l->map, &key, sizeof(key), &value,
+				 sizeof(value), &len) == 1)
+			l->found++;
+		key = 1 + i;
+		if (syncmap_load(l->map, &key, sizeof(key), &value,
+				 sizeof(value), &len) == 1)
+			l->found++;
+	}
+	if (--l->runs > 0)
+		mod_timer(&l->timer, jiffies + 1);
+	else
+		complete(&l->done);
+}
+
+/* The slow path taken from softirq while process context holds the lock. */
+static void softirq_loads(struct kunit *test)
+{
+	struct softirq_loader l = { .map = new_map(test), .runs = 20 };
+	struct syncmap_stats st;
+	u64 i = 1;
+
+	init_completion(&l.done);
+	timer_setup_on_stack(&l.timer, softirq_load_fn, 0);
+	KUNIT_ASSERT_EQ(test, 0, store_u64(l.map, 1, 1));
+	mod_timer(&l.timer, jiffies + 1);
+	/* New keys keep the read table amended and take the lock too. */
+	while (!completion_done(&l.done)) {
+		KUNIT_EXPECT_EQ(test, 0, store_u64(l.map, 2 * NKEYS + i, i));
+		i++;
+		cond_resched();
+	}
+	wait_for_completion(&l.done);
+	del_timer_sync(&l.timer);
+	destroy_timer_on_stack(&l.timer);
+	syncmap_get_stats(l.map, &st);
+	KUNIT_EXPECT_GE(test, st.loads, 20ULL * 64);
+	KUNIT_EXPECT_GE(test, st.misses + st.promotions, 1ULL);
+}
+
+/* Everything a map allocated comes back: counters and frees. */
+static void frees_everything(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	struct syncmap_stats empty, st;
+	u64 i;
+
+	syncmap_get_stats(map, &empty);
+	for (i = 0; i < 2000; i++)
+		KUNIT_ASSERT_EQ(test, 0, store_u64(map, i, i));
+	for (i = 0; i < 2000; i += 2)
+		KUNIT_ASSERT_EQ(test, 1, syncmap_delete(map, &i, sizeof(i)));
+	for (i = 2000; i < 2100; i++)
+		KUNIT_ASSERT_EQ(test, 0, store_u64(map, i, i));
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1100ULL, st.len);
+	KUNIT_EXPECT_GT(test, st.bytes, empty.bytes);
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
+	syncmap_flush_frees();
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.len);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.entries);
+	/* Left: the empty read and dirty tables and the epoch. */
+	KUNIT_EXPECT_LT(test, st.bytes, 1024ULL);
+}
+
+static struct kunit_case syncmap_concurrency_cases[] = {
+	KUNIT_CASE_SLOW(concurrent_range),
+	KUNIT_CASE_SLOW(concurrent_clear),
+	KUNIT_CASE(softirq_loads),
+	KUNIT_CASE(frees_everything),
+	{}
+};
+
+static struct kunit_suite syncmap_concurrency_suite = {
+	.name = "syncmap_concurrency_test",
+	.test_cases = syncmap_concurrency_cases,
+};
+
+kunit_test_suite(syncmap_concurrency_suite);

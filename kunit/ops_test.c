@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap_ops_test: every operation's results, ported from Go's
+ * sync.Map tests (map_test.go), plus the kernel API's own contracts:
+ * sizes, buffers too small, the zero-copy load, nested Range.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "syncmap.h"
+
+static void map_exit(void *map)
+{
+	syncmap_destroy(map);
+}
+
+static struct syncmap *new_map(struct kunit *test)
+{
+	struct syncmap *map = syncmap_create(NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
+							   map));
+	return map;
+}
+
+static void expect_value(struct kunit *test, struct syncmap *map,
+			 const void *key, u32 key_len, const char *want)
+{
+	char buf[64];
+	u32 len = 0;
+
+	KUNIT_ASSERT_EQ(test, 1, syncmap_load(map, key, key_len, buf,
+					      sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, (u32)strlen(want), len);
+	KUNIT_EXPECT_MEMEQ(test, buf, want, len);
+}
+
+static void expect_absent(struct kunit *test, struct syncmap *map,
+			  const void *key, u32 key_len)
+{
+	char buf[8];
+	u32 len = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_load(map, key, key_len, buf,
+					      sizeof(buf), &len));
+}
+
+static void store_load_delete(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+
+	expect_absent(test, map, "k", 1);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "v1", 2));
+	expect_value(test, map, "k", 1, "v1");
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "v2", 2));
+	expect_value(test, map, "k", 1, "v2");
+	KUNIT_EXPECT_EQ(test, 1ULL, syncmap_len(map));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_delete(map, "k", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_delete(map, "k", 1));
+	expect_absent(test, map, "k", 1);
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
+}
+
+static void empty_key_and_value(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	char buf[4];
+	u32 len = 99;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, NULL, 0, NULL, 0));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, NULL, 0, buf, sizeof(buf),
+					      &len));
+	KUNIT_EXPECT_EQ(test, 0U, len);
+	expect_absent(test, map, "a", 1);
+	KUNIT_EXPECT_EQ(test, 1ULL, syncmap_len(map));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_compare_and_delete(map, NULL, 0,
+							    NULL, 0));
+	expect_absent(test, map, NULL, 0);
+}
+
+static void load_or_store(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	char buf[16];
+	u32 len;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_load_or_store(map, "k", 1, "a", 1,
+						       buf, sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 1U, len);
+	KUNIT_EXPECT_MEMEQ(test, buf, "a", 1);
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load_or_store(map, "k", 1, "bb", 2,
+						       buf, sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 1U, len);
+	KUNIT_EXPECT_MEMEQ(test, buf, "a", 1);
+	/* After a delete the key takes a new value. */
+	KUNIT_EXPECT_EQ(test, 1, syncmap_delete(map, "k", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_load_or_store(map, "k", 1, "cc", 2,
+						       NULL, 0, NULL));
+	expect_value(test, map, "k", 1, "cc");
+}
+
+static void swap_and_load_and_delete(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	char buf[16];
+	u32 len;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_swap(map, "k", 1, "one", 3, buf,
+					      sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_swap(map, "k", 1, "two", 3, buf,
+					      sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 3U, len);
+	KUNIT_EXPECT_MEMEQ(test, buf, "one", 3);
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load_and_delete(map, "k", 1, buf,
+							 sizeof(buf), &len));
+	KUNIT_EXPECT_MEMEQ(test, buf, "two", 3);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_load_and_delete(map, "k", 1, buf,
+							 sizeof(buf), &len));
+}
+
+static void compare_and_swap(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+
+	/* Go: CompareAndSwap on an absent key with a nil old is false. */
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "k", 1, NULL, 0,
+							  "x", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "k", 1, "x", 1,
+							  "y", 1));
+	expect_absent(test, map, "k", 1);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "x", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "k", 1, "xx", 2,
+							  "y", 1));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_compare_and_swap(map, "k", 1, "x", 1,
+							  "y", 1));
+	expect_value(test, map, "k", 1, "y");
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_delete(map, "k", 1,
+							    "x", 1));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_compare_and_delete(map, "k", 1,
+							    "y", 1));
+	expect_absent(test, map, "k", 1);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_delete(map, "k", 1,
+							    "y", 1));
+}
+
+static void sizes_and_buffers(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	u8 *big = kunit_kzalloc(test, SYNCMAP_VALUE_MAX + 1, GFP_KERNEL);
+	struct syncmap_stats before, after;
+	char buf[2];
+	u32 len = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, -E2BIG, syncmap_store(map, big,
+						    SYNCMAP_KEY_MAX + 1,
+						    "v", 1));
+	KUNIT_EXPECT_EQ(test, -E2BIG, syncmap_store(map, "k", 1, big,
+						    SYNCMAP_VALUE_MAX + 1));
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
+	/* The largest key and value are accepted. */
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, big, SYNCMAP_KEY_MAX, big,
+					       SYNCMAP_VALUE_MAX));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "abc", 3));
+
+	/* Too small: the size comes back after a single lookup. */
+	syncmap_get_stats(map, &before);
+	KUNIT_EXPECT_EQ(test, -ERANGE, syncmap_load(map, "k", 1, buf,
+						    sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 3U, len);
+	syncmap_get_stats(map, &after);
+	KUNIT_EXPECT_EQ(test, before.loads + 1, after.loads);
+	KUNIT_EXPECT_EQ(test, before.misses + 1, after.misses);
+	/* The swap stands even when the old value does not fit. */
+	KUNIT_EXPECT_EQ(test, -ERANGE, syncmap_swap(map, "k", 1, "z", 1, buf,
+						    sizeof(buf), &len));
+	expect_value(test, map, "k", 1, "z");
+}
+
+static void load_rcu(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	const void *value;
+	u32 len;
+	int ret;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "key", 3, "value", 5));
+	rcu_read_lock();
+	ret = syncmap_load_rcu(map, "key", 3, &value, &len);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, 1, ret);
+	KUNIT_EXPECT_EQ(test, 5U, len);
+	rcu_read_lock();
+	ret = syncmap_load_rcu(map, "nope", 4, &value, &len);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, 0, ret);
+}
+
+struct nested {
+	struct kunit *test;
+	struct syncmap *map;
+	int visited;
+};
+
+/* Go's TestRangeNestedCall: every operation works inside Range. */
+static int nested_fn(void *arg, const void *key, u32 key_len,
+		     const void *value, u32 value_len)
+{
+	struct nested *n = arg;
+	struct kunit *test = n->test;
+	char buf[16];
+	u32 len;
+
+	n->visited++;
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load(n->map, key, key_len, buf,
+					      sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load_or_store(n->map, key, key_len,
+						       "x", 1, buf,
+						       sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n->map, "new", 3, "n", 1));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load_and_delete(n->map, "new", 3,
+							 buf, sizeof(buf),
+							 &len));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n->map, key, key_len, "w", 1));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_delete(n->map, key, key_len));
+	return 0;
+}
+
+static void range_nested(struct kunit *test)
+{
+	struct nested n = { .test = test, .map = new_map(test) };
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "a", 1, "1", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "b", 1, "2", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "c", 1, "3", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_range(n.map, nested_fn, &n));
+	KUNIT_EXPECT_EQ(test, 3, n.visited);
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(n.map));
+	n.visited = 0;
+	KUNIT_EXPECT_EQ(test, 0, syncmap_range(n.map, nested_fn, &n));
+	KUNIT_EXPECT_EQ(test, 0, n.visited);
+}
+
+static int stop_fn(void *arg, const void *key, u32 key_len,
+		   const void *value, u32 value_len)
+{
+	return ++*(int *)arg == 2 ? -EINTR : 0;
+}
+
+static void range_stops(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	int calls = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "c", 1, "3", 1));
+	KUNIT_EXPECT_EQ(test, -EINTR, syncmap_range(map, stop_fn, &calls));
+	KUNIT_EXPECT_EQ(test, 2, calls);
+}
+
+static void clear(struct kunit *test)
+{
+	struct syncmap *map = new_map(test);
+	int calls = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
+	expect_absent(test, map, "a", 1);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_range(map, stop_fn, &calls));
+	KUNIT_EXPECT_EQ(test, 0, calls);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "3", 1));
+	expect_value(test, map, "a", 1, "3");
+}
+
+static void limits(struct kunit *test)
+{
+	struct syncmap_params params = { .max_entries = 2 };
+	struct syncmap *map = syncmap_create(&params);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
+							   map));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, syncmap_store(map, "c", 1, "3", 1));
+	expect_absent(test, map, "c", 1);
+	/* Existing keys still take new values. */
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "4", 1));
+	KUNIT_EXPECT_EQ(test, 2ULL, syncmap_len(map));
+
+	params = (struct syncmap_params){ .max_bytes = 4096 };
+	map = syncmap_create(&params);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
+							   map));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, syncmap_store(map, "k", 1, NULL, 8192));
+	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
+}
+
+static struct kunit_case syncmap_ops_cases[] = {
+	KUNIT_CASE(store_load_delete),
+	KUNIT_CASE(empty_key_and_value),
+	KUNIT_CASE(load_or_store),
+	KUNIT_CASE(swap_and_load_and_delete),
+	KUNIT_CASE(compare_and_swap),
+	KUNIT_CASE(sizes_and_buffers),
+	KUNIT_CASE(load_rcu),
+	KUNIT_CASE(range_nested),
+	KUNIT_CASE(range_stops),
+	KUNIT_CASE(clear),
+	KUNIT_CASE(limits),
+	{}
+};
+
+static struct kunit_suite syncmap_ops_suite = {
+	.name = "syncmap_ops_test",
+	.test_cases = syncmap_ops_cases,
+};
+
+kunit_test_suite(syncmap_ops_suite);
