@@ -100,4 +100,8 @@ int syncmap_clear(struct syncmap *map);
 u64 syncmap_len(struct syncmap *map);
 void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats);
 
+/* Named maps, shared with userspace (kmod/registry.c). */
+struct syncmap *syncmap_get(const char *name);
+void syncmap_put(struct syncmap *map);
+
 #endif /* _SYNCMAP_H */

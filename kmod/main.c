@@ -4,7 +4,9 @@
  */
 #include <linux/module.h>
 
+#include "dev.h"
 #include "map.h"
+#include "registry.h"
 
 static int __init syncmap_init(void)
 {
@@ -13,12 +15,26 @@ static int __init syncmap_init(void)
 	ret = syncmap_core_init();
 	if (ret)
 		return ret;
+	ret = syncmap_registry_init();
+	if (ret)
+		goto core_exit;
+	ret = syncmap_dev_init();
+	if (ret)
+		goto registry_exit;
 	pr_debug("loaded\n");
 	return 0;
+
+registry_exit:
+	syncmap_registry_exit();
+core_exit:
+	syncmap_core_exit();
+	return ret;
 }
 
 static void __exit syncmap_exit(void)
 {
+	syncmap_dev_exit();
+	syncmap_registry_exit();
 	syncmap_core_exit();
 	pr_debug("unloaded\n");
 }

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: named maps, their owners, modes and limits.
+ *
+ * Ownership follows BPF maps: the creator's fsuid and fsgid own a map and
+ * syncmap_create(), called in the creator's context, charges all of the
+ * map's memory to the creator's memory cgroup.  The module's caps on the
+ * number of maps and on their total memory are reservations taken at
+ * create and given back when the last reference goes, so no lock-free
+ * update ever touches a shared counter for them.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "map.h"
+#include "registry.h"
+
+static struct {
+	struct mutex mutex;		/* everything below */
+	struct list_head names;		/* linked maps, sorted by name */
+	unsigned int maps;		/* maps alive, linked or not */
+	u64 reserved_bytes;		/* sum of their max_bytes */
+} registry = {
+	.mutex = __MUTEX_INITIALIZER(registry.mutex),
+	.names = LIST_HEAD_INIT(registry.names),
+};
+
+/* File modes as module parameters: octal in and out. */
+static int mode_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int mode;
+	int ret;
+
+	ret = kstrtouint(val, 8, &mode);
+	if (ret)
+		return ret;
+	if (mode & ~0777U)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = mode;
+	return 0;
+}
+
+static int mode_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%04o\n", *(unsigned int *)kp->arg);
+}
+
+const struct kernel_param_ops syncmap_param_ops_mode = {
+	.set = mode_set,
+	.get = mode_get,
+};
+
+static unsigned int default_uid;
+module_param(default_uid, uint, 0444);
+MODULE_PARM_DESC(default_uid, "Owner of the default map (initial user namespace; default 0)");
+
+static unsigned int default_gid;
+module_param(default_gid, uint, 0444);
+MODULE_PARM_DESC(default_gid, "Group of the default map (initial user namespace; default 0)");
+
+static unsigned int default_mode = 0600;
+module_param_cb(default_mode, &syncmap_param_ops_mode, &default_mode, 0444);
+MODULE_PARM_DESC(default_mode, "Permission bits of the default map, octal (default 0600)");
+
+static unsigned long long default_max_entries;
+module_param(default_max_entries, ullong, 0444);
+MODULE_PARM_DESC(default_max_entries, "Entry limit of the default map (default 0: none)");
+
+static unsigned long long default_max_bytes;
+module_param(default_max_bytes, ullong, 0444);
+MODULE_PARM_DESC(default_max_bytes, "Byte limit of the default map (default 0: none)");
+
+static unsigned int max_maps = 1024;
+module_param(max_maps, uint, 0644);
+MODULE_PARM_DESC(max_maps, "Most maps alive at once, the default map and destroyed maps still bound included (default 1024)");
+
+static unsigned long long max_total_bytes;
+module_param(max_total_bytes, ullong, 0644);
+MODULE_PARM_DESC(max_total_bytes, "Cap on the sum of all maps' max_bytes; while set, every map needs a byte limit (default 0: no cap)");
+
+/**
+ * syncmap_name_check() - check a map name held in a fixed-size field
+ * @name: the field.
+ * @size: its size.
+ *
+ * Context: Any context.
+ * Return: 0 if @name is 1 to @size - 1 bytes of [A-Za-z0-9_.-], not
+ * starting with '.', NUL-terminated and zero after the NUL; -ENAMETOOLONG
+ * if there is no NUL; -EINVAL otherwise.
+ */
+int syncmap_name_check(const char *name, size_t size)
+{
+	size_t len = strnlen(name, size);
+	size_t i;
+
+	if (len == size)
+		return -ENAMETOOLONG;
+	if (!len || name[0] == '.')
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return -EINVAL;
+	}
+	if (memchr_inv(name + len, 0, size - len))
+		return -EINVAL;
+	return 0;
+}
+
+static struct syncmap_named *find_linked(const char *name)
+{
+	struct syncmap_named *nm;
+
+	lockdep_assert_held(&registry.mutex);
+	list_for_each_entry(nm, &registry.names, node)
+		if (!strcmp(nm->name, name))
+			return nm;
+	return NULL;
+}
+
+static void link_sorted(struct syncmap_named *nm)
+{
+	struct syncmap_named *pos;
+
+	lockdep_assert_held(&registry.mutex);
+	list_for_each_entry(pos, &registry.names, node) {
+		if (strcmp(pos->name, nm->name) > 0) {
+			list_add_tail(&nm->node, &pos->node);
+			goto linked;
+		}
+	}
+	list_add_tail(&nm->node, &registry.names);
+linked:
+	nm->linked = true;
+}
+
+static void named_release(struct kref *ref)
+{
+	struct syncmap_named *nm = container_of(ref, struct syncmap_named, ref);
+
+	syncmap_destroy(nm->map);
+	mutex_lock(&registry.mutex);
+	registry.maps--;
+	registry.reserved_bytes -= nm->max_bytes;
+	mutex_unlock(&registry.mutex);
+	kfree(nm);
+}
+
+/**
+ * syncmap_named_get() - take a reference on a named map
+ * @nm: the map; the caller already holds a reference or the registry mutex.
+ *
+ * Context: Any context.
+ */
+void syncmap_named_get(struct syncmap_named *nm)
+{
+	kref_get(&nm->ref);
+}
+
+/**
+ * syncmap_named_put() - drop a reference on a named map
+ * @nm: the map.
+ *
+ * The last reference destroys the map and frees its memory.
+ *
+ * Context: Process context; may sleep.  Must not hold the registry mutex.
+ */
+void syncmap_named_put(struct syncmap_named *nm)
+{
+	kref_put(&nm->ref, named_release);
+}
+
+static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
+		     u64 max_entries, u64 max_bytes, bool is_default)
+{
+	struct syncmap_params params = {
+		.max_entries = max_entries,
+		.max_bytes = max_bytes,
+	};
+	struct syncmap_named *nm;
+	struct syncmap *map;
+	u64 cap;
+	int ret;
+
+	nm = kzalloc(sizeof(*nm), GFP_KERNEL_ACCOUNT);
+	if (!nm)
+		return -ENOMEM;
+	kref_init(&nm->ref);
+	INIT_LIST_HEAD(&nm->node);
+	strscpy(nm->name, name, sizeof(nm->name));
+	nm->mode = mode;
+	nm->uid = uid;
+	nm->gid = gid;
+	nm->max_entries = max_entries;
+	nm->max_bytes = max_bytes;
+	nm->is_default = is_default;
+
+	mutex_lock(&registry.mutex);
+	cap = READ_ONCE(max_total_bytes);
+	if (find_linked(name)) {
+		ret = -EEXIST;
+	} else if (registry.maps >= READ_ONCE(max_maps)) {
+		ret = -ENOSPC;
+	} else if (cap && (!max_bytes || registry.reserved_bytes > cap ||
+			   max_bytes > cap - registry.reserved_bytes)) {
+		ret = -ENOSPC;
+	} else {
+		/* In the caller's context: the map charges its memcg. */
+		map = syncmap_create(&params);
+		ret = PTR_ERR_OR_ZERO(map);
+		if (!ret) {
+			nm->map = map;
+			map->owner = nm;
+			registry.maps++;
+			registry.reserved_bytes += max_bytes;
+			link_sorted(nm);
+		}
+	}
+	mutex_unlock(&registry.mutex);
+	if (ret)
+		kfree(nm);
+	return ret;
+}
+
+/**
+ * syncmap_registry_create() - create a named map owned by the caller
+ * @name: a valid name (see syncmap_name_check()).
+ * @mode: permission bits, 0 to 0777.
+ * @max_entries: entry limit, 0 for none.
+ * @max_bytes: byte limit, 0 for none.
+ *
+ * The caller's fsuid and fsgid own the map; its memory is charged to the
+ * caller's memory cgroup.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: 0; -EEXIST if the name is taken; -ENOSPC if the module's cap on
+ * maps or on their total memory would be exceeded; -ENOMEM.
+ */
+int syncmap_registry_create(const char *name, umode_t mode, u64 max_entries,
+			    u64 max_bytes)
+{
+	return named_add(name, mode, current_fsuid(), current_fsgid(),
+			 max_entries, max_bytes, false);
+}
+
+static bool owner_or_admin(const struct syncmap_named *nm)
+{
+	return uid_eq(current_fsuid(), nm->uid) || capable(CAP_SYS_ADMIN);
+}
+
+/**
+ * syncmap_registry_destroy() - unlink a map's name
+ * @name: the name.
+ *
+ * Like unlink(2): the name is free at once, files bound to the map and
+ * syncmap_get() users keep it until they let go.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: 0; -ENOENT if no map has the name; -EBUSY for the default map;
+ * -EPERM if the caller neither owns the map nor has CAP_SYS_ADMIN.
+ */
+int syncmap_registry_destroy(const char *name)
+{
+	struct syncmap_named *nm;
+	int ret = 0;
+
+	mutex_lock(&registry.mutex);
+	nm = find_linked(name);
+	if (!nm) {
+		ret = -ENOENT;
+	} else if (nm->is_default) {
+		ret = -EBUSY;
+	} else if (!owner_or_admin(nm)) {
+		ret = -EPERM;
+	} else {
+		list_del_init(&nm->node);
+		WRITE_ONCE(nm->linked, false);
+	}
+	mutex_unlock(&registry.mutex);
+	if (!ret)
+		syncmap_named_put(nm);
+	return ret;
+}
+
+/**
+ * syncmap_registry_chmod() - change a map's permission bits
+ * @name: the name.
+ * @mode: the new bits, 0 to 0777.
+ *
+ * Files already bound keep the access they were granted, as open files do.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: 0; -ENOENT if no map has the name; -EPERM if the caller neither
+ * owns the map nor has CAP_SYS_ADMIN.
+ */
+int syncmap_registry_chmod(const char *name, umode_t mode)
+{
+	struct syncmap_named *nm;
+	int ret = 0;
+
+	mutex_lock(&registry.mutex);
+	nm = find_linked(name);
+	if (!nm)
+		ret = -ENOENT;
+	else if (!owner_or_admin(nm))
+		ret = -EPERM;
+	else
+		WRITE_ONCE(nm->mode, mode);
+	mutex_unlock(&registry.mutex);
+	return ret;
+}
+
+/**
+ * syncmap_registry_lookup() - find a map by name and take a reference
+ * @name: the name.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: the map, to be released with syncmap_named_put(), or NULL.
+ */
+struct syncmap_named *syncmap_registry_lookup(const char *name)
+{
+	struct syncmap_named *nm;
+
+	mutex_lock(&registry.mutex);
+	nm = find_linked(name);
+	if (nm)
+		syncmap_named_get(nm);
+	mutex_unlock(&registry.mutex);
+	return nm;
+}
+
+static bool mode_allows(const struct syncmap_named *nm, int want)
+{
+	unsigned int mode = READ_ONCE(nm->mode);
+
+	if (uid_eq(current_fsuid(), nm->uid))
+		mode >>= 6;
+	else if (in_group_p(nm->gid))
+		mode >>= 3;
+	return (mode & want) == want;
+}
+
+/**
+ * syncmap_named_permitted() - may the caller access a map?
+ * @nm: the map.
+ * @want: SYNCMAP_MAY_READ and/or SYNCMAP_MAY_WRITE.
+ *
+ * As for a file: the owner's bits if the caller's fsuid owns the map, else
+ * the group's if the caller is in its group, else the others'.
+ * CAP_DAC_OVERRIDE grants everything.
+ *
+ * Context: Process context.
+ * Return: true if permitted.
+ */
+bool syncmap_named_permitted(const struct syncmap_named *nm, int want)
+{
+	return mode_allows(nm, want) || capable(CAP_DAC_OVERRIDE);
+}
+
+/**
+ * syncmap_named_info() - describe a map
+ * @nm: the map.
+ * @info: filled in (zeroed first); ids in the caller's user namespace.
+ *
+ * Counts no miss and changes nothing.
+ *
+ * Context: Process context.  Takes the map's spinlock for O(1) work.
+ */
+void syncmap_named_info(struct syncmap_named *nm,
+			struct syncmap_map_info *info)
+{
+	struct syncmap_stats stats;
+
+	memset(info, 0, sizeof(*info));
+	syncmap_get_stats(nm->map, &stats);
+	strscpy(info->name, nm->name, sizeof(info->name));
+	info->uid = from_kuid_munged(current_user_ns(), nm->uid);
+	info->gid = from_kgid_munged(current_user_ns(), nm->gid);
+	info->mode = READ_ONCE(nm->mode);
+	info->len = stats.len;
+	info->max_entries = nm->max_entries;
+	info->max_bytes = nm->max_bytes;
+	info->bytes = stats.bytes;
+	if (nm->is_default)
+		info->state |= SYNCMAP_STATE_DEFAULT;
+	if (!READ_ONCE(nm->linked))
+		info->state |= SYNCMAP_STATE_DESTROYED;
+}
+
+/**
+ * syncmap_registry_list() - describe the maps the caller may read
+ * @after: only maps whose names sort after this one ("" for all).
+ * @out: room for @room descriptions.
+ * @room: how many @out holds.
+ * @count: set to how many were written.
+ * @total: set to how many maps the caller may read in all.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: 0.
+ */
+int syncmap_registry_list(const char *after, struct syncmap_map_info *out,
+			  u32 room, u32 *count, u32 *total)
+{
+	bool override = ns_capable_noaudit(&init_user_ns, CAP_DAC_OVERRIDE);
+	struct syncmap_named *nm;
+	u32 n = 0, all = 0;
+
+	mutex_lock(&registry.mutex);
+	list_for_each_entry(nm, &registry.names, node) {
+		if (!override && !mode_allows(nm, SYNCMAP_MAY_READ))
+			continue;
+		all++;
+		if (strcmp(nm->name, after) <= 0 || n >= room)
+			continue;
+		syncmap_named_info(nm, &out[n++]);
+	}
+	mutex_unlock(&registry.mutex);
+	*count = n;
+	*total = all;
+	return 0;
+}
+
+/**
+ * syncmap_get() - find a named map and take a reference on it
+ * @name: the map's name, NUL-terminated (for example "default").
+ *
+ * In-kernel users share maps with userspace through their names.  The map
+ * stays usable until syncmap_put(), even if userspace destroys its name
+ * meanwhile.  No permission check: the caller is the kernel.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ * Return: the map, or NULL if no map has that name.
+ */
+struct syncmap *syncmap_get(const char *name)
+{
+	struct syncmap_named *nm = syncmap_registry_lookup(name);
+
+	return nm ? nm->map : NULL;
+}
+EXPORT_SYMBOL_GPL(syncmap_get);
+
+/**
+ * syncmap_put() - drop a reference taken by syncmap_get()
+ * @map: the map, or NULL (nothing happens).
+ *
+ * When the map's name was destroyed and this was the last reference, the
+ * map is destroyed and its memory freed.
+ *
+ * Context: Process context; may sleep.  Must not be called from a
+ * syncmap_range() callback on the same map.
+ */
+void syncmap_put(struct syncmap *map)
+{
+	if (!map || WARN_ON_ONCE(!map->owner))
+		return;
+	syncmap_named_put(map->owner);
+}
+EXPORT_SYMBOL_GPL(syncmap_put);
+
+/**
+ * syncmap_registry_init() - create the default map
+ *
+ * Context: Process context (module load); may sleep.
+ * Return: 0, or the error of creating the default map.
+ */
+int syncmap_registry_init(void)
+{
+	kuid_t uid = make_kuid(&init_user_ns, default_uid);
+	kgid_t gid = make_kgid(&init_user_ns, default_gid);
+	int ret;
+
+	if (!uid_valid(uid) || !gid_valid(gid)) {
+		pr_err("default_uid or default_gid is not a valid id\n");
+		return -EINVAL;
+	}
+	ret = named_add(SYNCMAP_DEFAULT_NAME, default_mode, uid, gid,
+			default_max_entries, default_max_bytes, true);
+	if (ret)
+		pr_err("cannot create the default map: %d%s\n", ret,
+		       ret == -ENOSPC && max_total_bytes && !default_max_bytes ?
+		       " (max_total_bytes needs default_max_bytes)" : "");
+	return ret;
+}
+
+/**
+ * syncmap_registry_exit() - destroy every map
+ *
+ * No file is open (they hold the module) and no in-kernel user is left
+ * (their symbol references hold the module), so the registry holds the
+ * last reference of each map.
+ *
+ * Context: Process context (module unload); may sleep.
+ */
+void syncmap_registry_exit(void)
+{
+	struct syncmap_named *nm;
+
+	for (;;) {
+		mutex_lock(&registry.mutex);
+		nm = list_first_entry_or_null(&registry.names,
+					      struct syncmap_named, node);
+		if (nm) {
+			list_del_init(&nm->node);
+			WRITE_ONCE(nm->linked, false);
+		}
+		mutex_unlock(&registry.mutex);
+		if (!nm)
+			break;
+		WARN_ON(kref_read(&nm->ref) != 1);
+		syncmap_named_put(nm);
+	}
+	WARN_ON(registry.maps);
+}

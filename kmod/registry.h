@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: named maps, their owners, modes and limits.
+ *
+ * The registry maps names to maps.  A name is linked while the map can be
+ * found by it; destroy unlinks it at once, like unlink(2), and the map
+ * lives on while references remain: one for the registry while linked,
+ * one per bound file, one per syncmap_get().  The last put frees it.
+ *
+ * Locking: syncmap_registry.mutex (in registry.c) guards the list of
+ * names, the counts against the module's caps and each map's mode.  It is
+ * never held across a copy to or from userspace.
+ */
+#ifndef _SYNCMAP_REGISTRY_H
+#define _SYNCMAP_REGISTRY_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/uidgid.h>
+
+#include "syncmap.h"
+
+/**
+ * struct syncmap_named - a map with a name, an owner and a mode
+ * @ref: references, see above.
+ * @node: in the registry's list, sorted by name, while linked.
+ * @map: the map.
+ * @linked: the name still finds this map (under the registry mutex).
+ * @is_default: the default map, which cannot be destroyed.
+ * @uid: owner: the creator's fsuid.
+ * @gid: group: the creator's fsgid.
+ * @mode: permission bits; written under the registry mutex, read with
+ *        READ_ONCE() by permission checks.
+ * @max_entries: limit passed to syncmap_create().
+ * @max_bytes: limit passed to syncmap_create(), and reserved against the
+ *             module's total memory cap.
+ * @name: NUL-terminated.
+ */
+struct syncmap_named {
+	struct kref ref;
+	struct list_head node;
+	struct syncmap *map;
+	bool linked;
+	bool is_default;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	u64 max_entries;
+	u64 max_bytes;
+	char name[SYNCMAP_NAME_MAX];
+};
+
+/* Access wanted from a map, the bits of a file mode's "other" triple. */
+#define SYNCMAP_MAY_READ	4
+#define SYNCMAP_MAY_WRITE	2
+
+int syncmap_registry_init(void);
+void syncmap_registry_exit(void);
+
+int syncmap_name_check(const char *name, size_t size);
+
+int syncmap_registry_create(const char *name, umode_t mode, u64 max_entries,
+			    u64 max_bytes);
+int syncmap_registry_destroy(const char *name);
+int syncmap_registry_chmod(const char *name, umode_t mode);
+struct syncmap_named *syncmap_registry_lookup(const char *name);
+int syncmap_registry_list(const char *after, struct syncmap_map_info *out,
+			  u32 room, u32 *count, u32 *total);
+
+void syncmap_named_get(struct syncmap_named *nm);
+void syncmap_named_put(struct syncmap_named *nm);
+bool syncmap_named_permitted(const struct syncmap_named *nm, int want);
+void syncmap_named_info(struct syncmap_named *nm,
+			struct syncmap_map_info *info);
+
+extern const struct kernel_param_ops syncmap_param_ops_mode;
+
+#endif /* _SYNCMAP_REGISTRY_H */
