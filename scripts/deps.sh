@@ -17,6 +17,7 @@ base_pkgs=(
 	linux-source-6.12
 	linux-headers-amd64 linux-image-amd64
 	liburcu-dev
+	clang llvm libclang-rt-14-dev valgrind gnuplot-nox
 )
 
 apt_updated=

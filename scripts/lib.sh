@@ -67,10 +67,35 @@ copy_module_source() {
 	rm -rf "$dest"
 	mkdir -p "$dest"
 	tar -C "$SYNCMAP_ROOT" -c \
-		--exclude=./.git --exclude=./build --exclude=./tools \
-		--exclude=./selftests --exclude=./docs --exclude=./bench \
+		--exclude=./.git --exclude=./build \
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
 		--exclude=Module.symvers --exclude=modules.order \
 		. | tar -C "$dest" -x
+}
+
+# The kernels the tests run on, by name.
+SYNCMAP_KERNELS="testkernel-6.12 debian-6.1 debian-6.12 debian-6.12-rt"
+
+# kernel_paths NAME: set KDIR (build tree or headers) and KIMAGE (bootable
+# image) for one of SYNCMAP_KERNELS.  The test kernel is built if needed.
+kernel_paths() {
+	case $1 in
+	testkernel-*)
+		KDIR=$("$SYNCMAP_ROOT/scripts/build-testkernel.sh") || return 1
+		KIMAGE=$KDIR/arch/x86/boot/bzImage
+		;;
+	debian-*)
+		KDIR=$(debian_headers "$1")
+		if [ -z "$KDIR" ]; then
+			say "$1: no headers in /usr/src: run scripts/deps.sh"
+			return 1
+		fi
+		KIMAGE=$(debian_image "$KDIR")
+		;;
+	*)
+		say "unknown kernel '$1'; known: $SYNCMAP_KERNELS"
+		return 1
+		;;
+	esac
 }

@@ -81,6 +81,7 @@ if build_step modules "$work/modules.log" make -C "$kdir" M="$work/src" modules;
 	done
 fi
 printf '%s\n' "${modules[@]}" | grep . >"$root/modules/order" || true
+cp "$SYNCMAP_ROOT/scripts/guest/modules.conf" "$root/modules/params"
 
 # 2. Userspace, static, so that it runs on busybox alone.  Each directory's
 # Makefile takes OUTPUT (where to put the programs) and must link what it
