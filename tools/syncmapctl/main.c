@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmapctl: inspect and change syncmap maps from the command line.
+ *
+ *	syncmapctl [-j|--json] [-m|--map NAME] COMMAND [ARGS]
+ *
+ * The global options, the command table and the helpers every command
+ * shares: errors, the device, numbers and names.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "syncmapctl.h"
+
+static int do_help(struct ctx *ctx, int argc, const struct arg *argv);
+
+static const struct cmd cmds[] = {
+	/* Named maps. */
+	{ "create",	do_create,	"NAME [mode OCTAL] [max-entries N] [max-bytes N]", 0 },
+	{ "destroy",	do_destroy,	"NAME", 0 },
+	{ "list",	do_list,	"", 0 },
+	{ "info",	do_info,	"[NAME]", 0 },
+	{ "chmod",	do_chmod,	"NAME OCTAL", 0 },
+	/* Operations on the map of -m. */
+	{ "store",	do_store,	"KEY VALUE", NEED_WRITE },
+	{ "load",	do_load,	"KEY", NEED_READ },
+	{ "load-or-store", do_load_or_store, "KEY VALUE", NEED_READ | NEED_WRITE },
+	{ "load-and-delete", do_load_and_delete, "KEY", NEED_READ | NEED_WRITE },
+	{ "delete",	do_delete,	"KEY", NEED_WRITE },
+	{ "swap",	do_swap,	"KEY VALUE", NEED_READ | NEED_WRITE },
+	{ "cas",	do_cas,		"KEY OLD NEW", NEED_READ | NEED_WRITE },
+	{ "cad",	do_cad,		"KEY OLD", NEED_READ | NEED_WRITE },
+	{ "range",	do_range,	"", NEED_READ },
+	{ "clear",	do_clear,	"", NEED_WRITE },
+	{ "len",	do_len,		"", NEED_READ },
+	/* Counters and health. */
+	{ "stats",	do_stats,	"[--prometheus]", NEED_READ },
+	/* The observability issue adds these: health, policy, compact. */
+	{ "health",	NULL,		"", NEED_READ },
+	/* Many commands. */
+	{ "batch",	do_batch,	"FILE|-", 0 },
+	{ "help",	do_help,	"", 0 },
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void help(FILE *f)
+{
+	fprintf(f,
+"Usage: syncmapctl [OPTIONS] COMMAND [ARGS]\n"
+"\n"
+"Inspect and change the maps of the syncmap kernel module through\n"
+SYNCMAP_DEVICE ".\n"
+"\n"
+"Options:\n"
+"  -j, --json       print one JSON object per command, on one line\n"
+"  -m, --map NAME   the map the operations use (default: default)\n"
+"  -h, --help       print this help\n"
+"  -V, --version    print the version\n"
+"\n"
+"Named maps:\n"
+"  create NAME [mode OCTAL] [max-entries N] [max-bytes N]\n"
+"                   create a map owned by you (mode default 0600; limits\n"
+"                   default 0, none)\n"
+"  destroy NAME     remove a map's name; files using it keep it until closed\n"
+"  list             the maps you may read\n"
+"  info [NAME]      one map (default: the map of -m)\n"
+"  chmod NAME OCTAL change a map's permission bits\n"
+"\n"
+"Operations on the map of -m:\n"
+"  store KEY VALUE            set KEY to VALUE\n"
+"  load KEY                   the value of KEY\n"
+"  load-or-store KEY VALUE    the value of KEY, storing VALUE if absent\n"
+"  load-and-delete KEY        remove KEY, printing its value\n"
+"  delete KEY                 remove KEY\n"
+"  swap KEY VALUE             set KEY to VALUE, printing the previous value\n"
+"  cas KEY OLD NEW            set KEY to NEW if its value is OLD\n"
+"  cad KEY OLD                remove KEY if its value is OLD\n"
+"  range                      every entry\n"
+"  clear                      remove every entry\n"
+"  len                        the number of entries\n"
+"  stats [--prometheus]       every counter; with --prometheus, of every map\n"
+"                             you may read (only -m's map if -m is given), in\n"
+"                             the Prometheus text format\n"
+"  health                     the health checks (not in this version)\n"
+"  batch FILE|-               run the commands of FILE (- for stdin), one a\n"
+"                             line, in order; stop at the first failing line\n"
+"\n"
+"Byte strings (KEY, VALUE, OLD, NEW) are the argument's bytes, or hex digits\n"
+"after a \"hex:\" prefix (hex:00ff).  In batch files, tokens are separated by\n"
+"blanks; a bare token reads as on the command line; a double-quoted token\n"
+"holds C escapes (\\\\ \\\" \\n \\t \\xNN) and is never hex-decoded; \"\" is the\n"
+"empty string; blank lines and lines starting with # are skipped.\n"
+"\n"
+"A key that is absent, or a cas or cad that did not happen, is a result,\n"
+"not an error.\n"
+"\n"
+"Exit status: 0 success; 1 the operation failed (the error names errno);\n"
+"2 usage error; 3 health found a check in warn.\n"
+"\n"
+"See syncmapctl(8).\n");
+}
+
+static int do_help(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	(void)argv;
+	if (argc)
+		return usage_args(ctx);
+	help(stdout);
+	return EXIT_OK;
+}
+
+static void json_error(struct ctx *ctx, const char *msg, int err)
+{
+	jw_start_object(ctx->jw);
+	jw_string_field(ctx->jw, "error", msg);
+	jw_int_field(ctx->jw, "errno", err);
+	if (ctx->line)
+		jw_uint_field(ctx->jw, "line", ctx->line);
+	jw_end_object(ctx->jw);
+}
+
+/**
+ * fail() - report a failed operation
+ * @ctx: the command.
+ * @err: the positive errno.
+ * @fmt: what failed, printf-style (may be "").
+ *
+ * Return: EXIT_FAIL.
+ */
+int fail(struct ctx *ctx, int err, const char *fmt, ...)
+{
+	const char *name = strerrorname_np(err);
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fputs("syncmapctl: ", stderr);
+	if (ctx->line)
+		fprintf(stderr, "line %u: ", ctx->line);
+	if (ctx->cmd)
+		fprintf(stderr, "%s: ", ctx->cmd);
+	fprintf(stderr, "%s%s%s (%s)\n", what, *what ? ": " : "",
+		strerror(err), name ? name : "?");
+	if (ctx->json)
+		json_error(ctx, strerror(err), err);
+	return EXIT_FAIL;
+}
+
+/**
+ * usage_error() - report a wrong command line or batch line
+ * @ctx: the command.
+ * @fmt: the problem, printf-style.
+ *
+ * Return: EXIT_USAGE.
+ */
+int usage_error(struct ctx *ctx, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fputs("syncmapctl: ", stderr);
+	if (ctx->line)
+		fprintf(stderr, "line %u: ", ctx->line);
+	fprintf(stderr, "%s%s%s\n", ctx->cmd ? ctx->cmd : "",
+		ctx->cmd ? ": " : "", msg);
+	if (!ctx->line)
+		fprintf(stderr, "Try 'syncmapctl --help'.\n");
+	if (ctx->json)
+		json_error(ctx, msg, EINVAL);
+	return EXIT_USAGE;
+}
+
+/* The arguments do not match the command's synopsis. */
+int usage_args(struct ctx *ctx)
+{
+	const struct cmd *c = cmd_find(ctx->cmd);
+
+	if (c && *c->args)
+		return usage_error(ctx, "usage: %s %s", c->name, c->args);
+	return usage_error(ctx, "takes no arguments");
+}
+
+int print_ok(struct ctx *ctx)
+{
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_bool_field(ctx->jw, "ok", true);
+		jw_end_object(ctx->jw);
+	}
+	return EXIT_OK;
+}
+
+static int open_flags(int need)
+{
+	switch (need & (NEED_READ | NEED_WRITE)) {
+	case NEED_WRITE:
+		return O_WRONLY;
+	case NEED_READ | NEED_WRITE:
+		return O_RDWR;
+	default:
+		return O_RDONLY;
+	}
+}
+
+/**
+ * device_open() - open the device, unbound
+ * @ctx: the command.
+ * @need: NEED_* bits, the open mode.
+ * @fd: set to the file.
+ *
+ * Return: EXIT_OK, or EXIT_FAIL after reporting.
+ */
+int device_open(struct ctx *ctx, int need, int *fd)
+{
+	const char *path = getenv("SYNCMAP_DEVICE");
+
+	if (!path || !*path)
+		path = SYNCMAP_DEVICE;
+	*fd = open(path, open_flags(need) | O_CLOEXEC);
+	if (*fd < 0)
+		return fail(ctx, errno, "cannot open %s", path);
+	return EXIT_OK;
+}
+
+static int bind_map(int fd, const char *name)
+{
+	struct syncmap_ioc_name a;
+
+	memset(&a, 0, sizeof(a));
+	if (strlen(name) >= sizeof(a.name))
+		return -ENAMETOOLONG;
+	memcpy(a.name, name, strlen(name));
+	return ioctl(fd, SYNCMAP_IOC_BIND, &a) ? -errno : 0;
+}
+
+void map_fd_drop(struct ctx *ctx)
+{
+	if (ctx->map_fd >= 0)
+		close(ctx->map_fd);
+	ctx->map_fd = -1;
+	ctx->map_fd_need = 0;
+}
+
+/**
+ * map_fd() - a file bound to the map of -m, opened for @need
+ * @ctx: the command; keeps the file for the next commands of a batch.
+ * @need: NEED_* bits.
+ * @fd: set to the file.
+ *
+ * The file is opened with the access the commands so far needed, so that
+ * a batch binds once; if that is refused, with @need alone.
+ *
+ * Return: EXIT_OK, or EXIT_FAIL after reporting.
+ */
+int map_fd(struct ctx *ctx, int need, int *fd)
+{
+	int want = need | ctx->map_fd_need;
+	int ret;
+
+	if (ctx->map_fd >= 0 && (ctx->map_fd_need & need) == need) {
+		*fd = ctx->map_fd;
+		return EXIT_OK;
+	}
+	map_fd_drop(ctx);
+	for (;;) {
+		ret = device_open(ctx, want, fd);
+		if (ret)
+			return ret;
+		ret = bind_map(*fd, ctx->map);
+		if (!ret)
+			break;
+		close(*fd);
+		if (want == need)
+			return fail(ctx, -ret, "map '%s'", ctx->map);
+		want = need;
+	}
+	ctx->map_fd = *fd;
+	ctx->map_fd_need = want;
+	return EXIT_OK;
+}
+
+/* A map name into a uapi name field; the kernel judges its characters. */
+int name_copy(struct ctx *ctx, char *dst, const struct arg *a)
+{
+	memset(dst, 0, SYNCMAP_NAME_MAX);
+	if (a->len >= SYNCMAP_NAME_MAX || memchr(a->s, 0, a->len))
+		return fail(ctx, a->len >= SYNCMAP_NAME_MAX ? ENAMETOOLONG :
+			    EINVAL, "map name '%s'", a->s);
+	memcpy(dst, a->s, a->len);
+	return EXIT_OK;
+}
+
+int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
+	      uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	if (!a->len || a->s[0] == '-' || a->s[0] == '+')
+		return usage_error(ctx, "%s: not a number: '%s'", what, a->s);
+	*v = strtoull(a->s, &end, 10);
+	if (errno || *end || end != a->s + a->len)
+		return usage_error(ctx, "%s: not a number: '%s'", what, a->s);
+	return EXIT_OK;
+}
+
+int parse_mode(struct ctx *ctx, const struct arg *a, uint32_t *mode)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	if (!a->len || a->s[0] == '-' || a->s[0] == '+')
+		return usage_error(ctx, "mode: not an octal number: '%s'", a->s);
+	v = strtoul(a->s, &end, 8);
+	if (errno || *end || end != a->s + a->len || v > 0xffffffffUL)
+		return usage_error(ctx, "mode: not an octal number: '%s'", a->s);
+	*mode = v;
+	return EXIT_OK;
+}
+
+/**
+ * cmd_run() - run one command with its arguments
+ * @ctx: the context; @ctx->cmd is set for the command's messages.
+ * @cmd: the command.
+ * @argc: number of arguments after the command's name.
+ * @argv: the arguments.
+ *
+ * Return: an EXIT_* status.
+ */
+int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+	    const struct arg *argv)
+{
+	const char *outer = ctx->cmd;
+	int ret;
+
+	ctx->cmd = cmd->name;
+	if (!cmd->fn)
+		ret = fail(ctx, EOPNOTSUPP,
+			   "not in this version of syncmapctl");
+	else
+		ret = cmd->fn(ctx, argc, argv);
+	ctx->cmd = outer;
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "map",	required_argument,	NULL, 'm' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ }
+	};
+	struct ctx ctx = {
+		.map = SYNCMAP_DEFAULT_NAME,
+		.map_fd = -1,
+	};
+	const struct cmd *cmd;
+	struct arg *args;
+	int opt, i, ret;
+
+	/* Errors of option parsing are ours: see usage_error(). */
+	opterr = 0;
+	/* Options end at the command: what follows may start with '-'. */
+	while ((opt = getopt_long(argc, argv, "+:jm:hV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			ctx.json = true;
+			break;
+		case 'm':
+			ctx.map = optarg;
+			ctx.map_given = true;
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("syncmapctl %s\n", SYNCMAPCTL_VERSION);
+			return EXIT_OK;
+		case ':':
+			ctx.jw = jw_new(stdout);
+			return usage_error(&ctx, "option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			ctx.jw = jw_new(stdout);
+			return usage_error(&ctx, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	ctx.jw = jw_new(stdout);
+	if (!ctx.jw)
+		return fail(&ctx, ENOMEM, "");
+	if (optind >= argc)
+		return usage_error(&ctx, "no command given");
+	cmd = cmd_find(argv[optind]);
+	if (!cmd)
+		return usage_error(&ctx, "unknown command '%s'", argv[optind]);
+
+	argc -= optind + 1;
+	argv += optind + 1;
+	args = calloc(argc + 1, sizeof(*args));
+	if (!args)
+		return fail(&ctx, ENOMEM, "");
+	for (i = 0; i < argc; i++) {
+		args[i].s = argv[i];
+		args[i].len = strlen(argv[i]);
+	}
+	ret = cmd_run(&ctx, cmd, argc, args);
+	map_fd_drop(&ctx);
+	free(args);
+	jw_free(ctx.jw);
+	if (fflush(stdout) && !ret)
+		ret = EXIT_FAIL;
+	return ret;
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmapctl: the operations on one map (the map of -m).
+ *
+ * Each command parses its byte strings, binds a file to the map with the
+ * access it needs, runs one ioctl and prints its result.  A negative
+ * result (absent key, cas or cad that did not happen) is a success.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "syncmapctl.h"
+
+/* Where values come back: the largest value fits. */
+static unsigned char value_buf[SYNCMAP_VALUE_MAX];
+
+/* Parse @n byte-string arguments after checking the count. */
+static int parse_args(struct ctx *ctx, int argc, const struct arg *argv,
+		      int n, struct bytes *b)
+{
+	int i, ret;
+
+	if (argc != n)
+		return usage_args(ctx);
+	for (i = 0; i < n; i++) {
+		ret = bytes_parse(ctx, &argv[i], &b[i]);
+		if (ret) {
+			while (i--)
+				bytes_free(&b[i]);
+			return ret;
+		}
+	}
+	return EXIT_OK;
+}
+
+static void free_args(struct bytes *b, int n)
+{
+	while (n--)
+		bytes_free(&b[n]);
+}
+
+/*
+ * Run one operation ioctl on the map.  @key, @value and @old may be NULL;
+ * @want_value points the output at value_buf.
+ */
+static int run_op(struct ctx *ctx, int need, unsigned long cmd,
+		  const struct bytes *key, const struct bytes *value,
+		  const struct bytes *old, bool want_value,
+		  struct syncmap_ioc_op *op)
+{
+	int fd, ret;
+
+	ret = map_fd(ctx, need, &fd);
+	if (ret)
+		return ret;
+	memset(op, 0, sizeof(*op));
+	op->key = (uintptr_t)key->data;
+	op->key_len = key->len;
+	if (value) {
+		op->value = (uintptr_t)value->data;
+		op->value_len = value->len;
+	}
+	if (old) {
+		op->old = (uintptr_t)old->data;
+		op->old_len = old->len;
+	}
+	if (want_value) {
+		op->buf = (uintptr_t)value_buf;
+		op->buf_size = sizeof(value_buf);
+	}
+	if (ioctl(fd, cmd, op))
+		return fail(ctx, errno, "");
+	return EXIT_OK;
+}
+
+int do_store(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes b[2];
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 2, b);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_WRITE, SYNCMAP_IOC_STORE, &b[0], &b[1], NULL,
+		     false, &op);
+	free_args(b, 2);
+	return ret ? ret : print_ok(ctx);
+}
+
+/**
+ * print_load() - print the result of a load
+ * @ctx: the command.
+ * @found: the key was present.
+ * @value: its value.
+ * @len: the value's length.
+ *
+ * Return: EXIT_OK.
+ */
+int print_load(struct ctx *ctx, bool found, const void *value, size_t len)
+{
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_bool_field(ctx->jw, "found", found);
+		if (found)
+			jw_bytes_field(ctx->jw, "value", value, len);
+		else
+			jw_null_field(ctx->jw, "value");
+		jw_end_object(ctx->jw);
+	} else if (found) {
+		bytes_print(value, len);
+		putchar('\n');
+	} else {
+		puts("(not found)");
+	}
+	return EXIT_OK;
+}
+
+int do_load(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes key;
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 1, &key);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ, SYNCMAP_IOC_LOAD, &key, NULL, NULL, true,
+		     &op);
+	bytes_free(&key);
+	if (ret)
+		return ret;
+	return print_load(ctx, op.result, value_buf, op.out_len);
+}
+
+/* {"loaded":BOOL,"value":STR|null}, or a line for people. */
+static int print_loaded(struct ctx *ctx, bool loaded, bool has_value,
+			size_t len, const char *yes, const char *no)
+{
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_bool_field(ctx->jw, "loaded", loaded);
+		if (has_value)
+			jw_bytes_field(ctx->jw, "value", value_buf, len);
+		else
+			jw_null_field(ctx->jw, "value");
+		jw_end_object(ctx->jw);
+		return EXIT_OK;
+	}
+	fputs(loaded ? yes : no, stdout);
+	if (has_value)
+		bytes_print(value_buf, len);
+	putchar('\n');
+	return EXIT_OK;
+}
+
+int do_load_or_store(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes b[2];
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 2, b);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_LOAD_OR_STORE,
+		     &b[0], &b[1], NULL, true, &op);
+	free_args(b, 2);
+	if (ret)
+		return ret;
+	/* The value now in the map: the loaded one, or the one stored. */
+	return print_loaded(ctx, op.result, true, op.out_len, "loaded: ",
+			    "stored: ");
+}
+
+int do_load_and_delete(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes key;
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 1, &key);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_LOAD_AND_DELETE,
+		     &key, NULL, NULL, true, &op);
+	bytes_free(&key);
+	if (ret)
+		return ret;
+	return print_loaded(ctx, op.result, op.result, op.out_len,
+			    "deleted: ", "(not found)");
+}
+
+int do_delete(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes key;
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 1, &key);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_WRITE, SYNCMAP_IOC_DELETE, &key, NULL, NULL,
+		     false, &op);
+	bytes_free(&key);
+	return ret ? ret : print_ok(ctx);
+}
+
+int do_swap(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes b[2];
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 2, b);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_SWAP, &b[0],
+		     &b[1], NULL, true, &op);
+	free_args(b, 2);
+	if (ret)
+		return ret;
+	return print_loaded(ctx, op.result, op.result, op.out_len,
+			    "previous: ", "previous: (none)");
+}
+
+static int print_happened(struct ctx *ctx, const char *field, bool yes,
+			  const char *plain_yes, const char *plain_no)
+{
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_bool_field(ctx->jw, field, yes);
+		jw_end_object(ctx->jw);
+	} else {
+		puts(yes ? plain_yes : plain_no);
+	}
+	return EXIT_OK;
+}
+
+int do_cas(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes b[3];
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 3, b);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_CAS, &b[0],
+		     &b[2], &b[1], false, &op);
+	free_args(b, 3);
+	if (ret)
+		return ret;
+	return print_happened(ctx, "swapped", op.result, "swapped",
+			      "not swapped");
+}
+
+int do_cad(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_op op;
+	struct bytes b[2];
+	int ret;
+
+	ret = parse_args(ctx, argc, argv, 2, b);
+	if (ret)
+		return ret;
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_CAD, &b[0],
+		     NULL, &b[1], false, &op);
+	free_args(b, 2);
+	if (ret)
+		return ret;
+	return print_happened(ctx, "deleted", op.result, "deleted",
+			      "not deleted");
+}
+
+int do_clear(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_clear c;
+	int fd, ret;
+
+	(void)argv;
+	if (argc)
+		return usage_args(ctx);
+	ret = map_fd(ctx, NEED_WRITE, &fd);
+	if (ret)
+		return ret;
+	memset(&c, 0, sizeof(c));
+	if (ioctl(fd, SYNCMAP_IOC_CLEAR, &c))
+		return fail(ctx, errno, "");
+	return print_ok(ctx);
+}
+
+int do_len(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_len l;
+	int fd, ret;
+
+	(void)argv;
+	if (argc)
+		return usage_args(ctx);
+	ret = map_fd(ctx, NEED_READ, &fd);
+	if (ret)
+		return ret;
+	memset(&l, 0, sizeof(l));
+	if (ioctl(fd, SYNCMAP_IOC_LEN, &l))
+		return fail(ctx, errno, "");
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_uint_field(ctx->jw, "len", l.len);
+		jw_end_object(ctx->jw);
+	} else {
+		printf("%llu\n", (unsigned long long)l.len);
+	}
+	return EXIT_OK;
+}
+
+/* The walk's records, gathered before anything is printed. */
+struct walk_out {
+	unsigned char *data;
+	size_t len;
+	size_t room;
+};
+
+static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
+{
+	size_t chunk = 256 * 1024;
+	struct syncmap_ioc_walk arg;
+	unsigned char *p;
+
+	memset(&arg, 0, sizeof(arg));
+	do {
+		if (w->room - w->len < chunk) {
+			w->room = w->room * 2 + chunk;
+			p = realloc(w->data, w->room);
+			if (!p)
+				return fail(ctx, ENOMEM, "");
+			w->data = p;
+		}
+		arg.buf = (uintptr_t)(w->data + w->len);
+		arg.buf_size = chunk;
+		arg.flags = 0;
+		if (ioctl(fd, SYNCMAP_IOC_WALK, &arg)) {
+			if (errno == ERANGE && arg.bytes > chunk) {
+				chunk = arg.bytes;
+				continue;
+			}
+			return fail(ctx, errno, "");
+		}
+		w->len += arg.bytes;
+	} while (arg.cursor);
+	return EXIT_OK;
+}
+
+/* Call @fn for each record of a walk. */
+#define for_each_walk_entry(w, off, e, key, value)			\
+	for ((off) = 0;							\
+	     (off) < (w)->len &&					\
+	     ((e) = (struct syncmap_walk_entry *)((w)->data + (off)),	\
+	      (key) = (w)->data + (off) + sizeof(*(e)),			\
+	      (value) = (key) + (e)->key_len, 1);			\
+	     (off) += SYNCMAP_WALK_ENTRY_SIZE((e)->key_len, (e)->value_len))
+
+int do_range(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct walk_out w = { 0 };
+	struct syncmap_walk_entry *e;
+	unsigned char *key, *value;
+	size_t off, width = 0, kw;
+	int fd, ret;
+
+	(void)argv;
+	if (argc)
+		return usage_args(ctx);
+	ret = map_fd(ctx, NEED_READ, &fd);
+	if (ret)
+		return ret;
+	ret = walk_all(ctx, fd, &w);
+	if (ret)
+		goto out;
+
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_name(ctx->jw, "entries");
+		jw_start_array(ctx->jw);
+		for_each_walk_entry(&w, off, e, key, value) {
+			jw_start_object(ctx->jw);
+			jw_bytes_field(ctx->jw, "key", key, e->key_len);
+			jw_bytes_field(ctx->jw, "value", value, e->value_len);
+			jw_end_object(ctx->jw);
+		}
+		jw_end_array(ctx->jw);
+		jw_end_object(ctx->jw);
+		goto out;
+	}
+	/* Keys in one column, as wide as the widest up to a point. */
+	for_each_walk_entry(&w, off, e, key, value) {
+		kw = bytes_width(key, e->key_len);
+		if (kw > width && kw <= 40)
+			width = kw;
+	}
+	for_each_walk_entry(&w, off, e, key, value) {
+		kw = bytes_width(key, e->key_len);
+		bytes_print(key, e->key_len);
+		printf("%*s  ", (int)(kw < width ? width - kw : 0), "");
+		bytes_print(value, e->value_len);
+		putchar('\n');
+	}
+out:
+	free(w.data);
+	return ret;
+}

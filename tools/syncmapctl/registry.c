@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmapctl: named maps: create, destroy, list, info, chmod.
+ *
+ * These work on names through an unbound file: opened for writing to
+ * change the registry, for reading to look at it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "syncmapctl.h"
+
+/* Run one registry ioctl on a fresh unbound file. */
+static int registry_ioctl(struct ctx *ctx, int need, unsigned long cmd,
+			  void *arg, const char *name)
+{
+	int fd, ret, err;
+
+	ret = device_open(ctx, need, &fd);
+	if (ret)
+		return ret;
+	ret = ioctl(fd, cmd, arg);
+	err = errno;
+	close(fd);
+	if (ret)
+		return fail(ctx, err, "map '%s'", name);
+	/* The name may stand for another map now, or another mode. */
+	if (need & NEED_WRITE)
+		map_fd_drop(ctx);
+	return EXIT_OK;
+}
+
+int do_create(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_create c;
+	int i, ret;
+
+	if (argc < 1 || !(argc % 2))
+		return usage_args(ctx);
+	memset(&c, 0, sizeof(c));
+	c.mode = 0600;
+	for (i = 1; i < argc; i += 2) {
+		const struct arg *v = &argv[i + 1];
+		uint64_t n;
+
+		if (!strcmp(argv[i].s, "mode")) {
+			ret = parse_mode(ctx, v, &c.mode);
+		} else if (!strcmp(argv[i].s, "max-entries")) {
+			ret = parse_u64(ctx, v, "max-entries", &n);
+			c.max_entries = n;
+		} else if (!strcmp(argv[i].s, "max-bytes")) {
+			ret = parse_u64(ctx, v, "max-bytes", &n);
+			c.max_bytes = n;
+		} else {
+			ret = usage_error(ctx, "unknown option '%s' (mode, max-entries, max-bytes)",
+					  argv[i].s);
+		}
+		if (ret)
+			return ret;
+	}
+	ret = name_copy(ctx, c.name, &argv[0]);
+	if (ret)
+		return ret;
+	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_CREATE, &c,
+			     argv[0].s);
+	return ret ? ret : print_ok(ctx);
+}
+
+int do_destroy(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_name a;
+	int ret;
+
+	if (argc != 1)
+		return usage_args(ctx);
+	memset(&a, 0, sizeof(a));
+	ret = name_copy(ctx, a.name, &argv[0]);
+	if (ret)
+		return ret;
+	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_DESTROY, &a,
+			     argv[0].s);
+	return ret ? ret : print_ok(ctx);
+}
+
+int do_chmod(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_ioc_chmod c;
+	int ret;
+
+	if (argc != 2)
+		return usage_args(ctx);
+	memset(&c, 0, sizeof(c));
+	ret = parse_mode(ctx, &argv[1], &c.mode);
+	if (ret)
+		return ret;
+	ret = name_copy(ctx, c.name, &argv[0]);
+	if (ret)
+		return ret;
+	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_CHMOD, &c,
+			     argv[0].s);
+	return ret ? ret : print_ok(ctx);
+}
+
+/**
+ * list_maps() - every map the caller may read
+ * @ctx: the command.
+ * @maps: set to an array (free() it).
+ * @n: set to its length.
+ *
+ * Return: EXIT_OK or EXIT_FAIL after reporting.
+ */
+int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n)
+{
+	struct syncmap_map_info page[64], *all = NULL, *p;
+	struct syncmap_ioc_list l;
+	int fd, ret, err;
+
+	*maps = NULL;
+	*n = 0;
+	ret = device_open(ctx, NEED_READ, &fd);
+	if (ret)
+		return ret;
+	memset(&l, 0, sizeof(l));
+	do {
+		l.maps = (uintptr_t)page;
+		l.count = sizeof(page) / sizeof(page[0]);
+		l.info_size = sizeof(page[0]);
+		if (ioctl(fd, SYNCMAP_IOC_LIST, &l)) {
+			err = errno;
+			close(fd);
+			free(all);
+			return fail(ctx, err, "");
+		}
+		if (!l.count)
+			break;
+		p = realloc(all, (*n + l.count) * sizeof(*all));
+		if (!p) {
+			close(fd);
+			free(all);
+			return fail(ctx, ENOMEM, "");
+		}
+		all = p;
+		memcpy(all + *n, page, l.count * sizeof(*all));
+		*n += l.count;
+		memcpy(l.after, page[l.count - 1].name, sizeof(l.after));
+	} while (l.count == sizeof(page) / sizeof(page[0]));
+	close(fd);
+	*maps = all;
+	return EXIT_OK;
+}
+
+static void json_map(struct ctx *ctx, const struct syncmap_map_info *m)
+{
+	jw_start_object(ctx->jw);
+	jw_string_field(ctx->jw, "name", m->name);
+	jw_uint_field(ctx->jw, "uid", m->uid);
+	jw_uint_field(ctx->jw, "gid", m->gid);
+	jw_uint_field(ctx->jw, "mode", m->mode);
+	jw_uint_field(ctx->jw, "len", m->len);
+	jw_uint_field(ctx->jw, "max_entries", m->max_entries);
+	jw_uint_field(ctx->jw, "max_bytes", m->max_bytes);
+	jw_uint_field(ctx->jw, "bytes", m->bytes);
+	jw_end_object(ctx->jw);
+}
+
+/* A limit for people: "-" for none. */
+static const char *limit(uint64_t v, char *buf, size_t size)
+{
+	if (!v)
+		return "-";
+	snprintf(buf, size, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+int do_list(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct syncmap_map_info *maps;
+	char e[24], b[24];
+	size_t i, n;
+	int ret, w = 4;
+
+	(void)argv;
+	if (argc)
+		return usage_args(ctx);
+	ret = list_maps(ctx, &maps, &n);
+	if (ret)
+		return ret;
+	if (ctx->json) {
+		jw_start_object(ctx->jw);
+		jw_name(ctx->jw, "maps");
+		jw_start_array(ctx->jw);
+		for (i = 0; i < n; i++)
+			json_map(ctx, &maps[i]);
+		jw_end_array(ctx->jw);
+		jw_end_object(ctx->jw);
+		free(maps);
+		return EXIT_OK;
+	}
+	for (i = 0; i < n; i++)
+		if ((int)strlen(maps[i].name) > w)
+			w = strlen(maps[i].name);
+	printf("%-*s %6s %6s %4s %10s %11s %11s %11s\n", w, "NAME", "UID",
+	       "GID", "MODE", "LEN", "MAX_ENTRIES", "MAX_BYTES", "BYTES");
+	for (i = 0; i < n; i++)
+		printf("%-*s %6u %6u %04o %10llu %11s %11s %11llu\n", w,
+		       maps[i].name, maps[i].uid, maps[i].gid, maps[i].mode,
+		       (unsigned long long)maps[i].len,
+		       limit(maps[i].max_entries, e, sizeof(e)),
+		       limit(maps[i].max_bytes, b, sizeof(b)),
+		       (unsigned long long)maps[i].bytes);
+	free(maps);
+	return EXIT_OK;
+}
+
+int do_info(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	struct arg name = { ctx->map, strlen(ctx->map), false };
+	struct syncmap_map_info m;
+	char buf[24];
+	int ret;
+
+	if (argc > 1)
+		return usage_args(ctx);
+	if (argc)
+		name = argv[0];
+	memset(&m, 0, sizeof(m));
+	ret = name_copy(ctx, m.name, &name);
+	if (ret)
+		return ret;
+	ret = registry_ioctl(ctx, NEED_READ, SYNCMAP_IOC_INFO, &m, name.s);
+	if (ret)
+		return ret;
+	if (ctx->json) {
+		json_map(ctx, &m);
+		return EXIT_OK;
+	}
+	printf("name:         %s%s\n", m.name,
+	       m.state & SYNCMAP_STATE_DEFAULT ? " (default)" : "");
+	printf("owner:        uid %u gid %u\n", m.uid, m.gid);
+	printf("mode:         %04o\n", m.mode);
+	printf("len:          %llu\n", (unsigned long long)m.len);
+	printf("bytes:        %llu\n", (unsigned long long)m.bytes);
+	printf("max_entries:  %s\n", limit(m.max_entries, buf, sizeof(buf)));
+	printf("max_bytes:    %s\n", limit(m.max_bytes, buf, sizeof(buf)));
+	return EXIT_OK;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmapctl: shared declarations.
+ *
+ * main.c parses the global options and dispatches on the command table;
+ * map.c runs the operations on a map, registry.c the named-map commands,
+ * stats.c the counters, batch.c the batch files.  Every command prints
+ * through json_writer.c under -j, and plainly otherwise.
+ */
+#ifndef SYNCMAPCTL_H
+#define SYNCMAPCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json_writer.h"
+#include "syncmap.h"
+
+#define SYNCMAPCTL_VERSION	"0.1"
+#define SYNCMAP_DEVICE		"/dev/syncmap"
+
+/* Exit statuses. */
+#define EXIT_OK		0	/* success, including a negative result */
+#define EXIT_FAIL	1	/* the operation failed: stderr names errno */
+#define EXIT_USAGE	2	/* the command line (or batch line) is wrong */
+#define EXIT_WARN	3	/* health found a check in warn */
+
+/* Access a command needs to the map, as the open mode of its file. */
+#define NEED_READ	1
+#define NEED_WRITE	2
+
+/**
+ * struct arg - one argument: a command-line word or a batch-file token
+ * @s: its bytes, NUL-terminated (a quoted token may also hold NULs).
+ * @len: their number.
+ * @quoted: a double-quoted batch token: C escapes were decoded and the
+ *          bytes are never hex-decoded.
+ */
+struct arg {
+	const char *s;
+	size_t len;
+	bool quoted;
+};
+
+/* A byte string decoded from an argument. */
+struct bytes {
+	unsigned char *data;
+	size_t len;
+};
+
+/**
+ * struct ctx - what a command runs with
+ * @json: -j given.
+ * @map: the map of -m, "default" without it.
+ * @map_given: -m given.
+ * @jw: the JSON writer on stdout.
+ * @cmd: the command running, for messages.
+ * @line: the batch line running, 0 outside a batch.
+ * @map_fd: a file bound to @map, or -1.
+ * @map_fd_need: the NEED_* bits @map_fd was opened with.
+ */
+struct ctx {
+	bool json;
+	const char *map;
+	bool map_given;
+	struct json_writer *jw;
+	const char *cmd;
+	unsigned int line;
+	int map_fd;
+	int map_fd_need;
+};
+
+/**
+ * struct cmd - one entry of the command table
+ * @name: as typed.
+ * @fn: runs it; returns an EXIT_* status.  NULL: not in this version.
+ * @args: the synopsis of its arguments, for --help and usage errors.
+ * @need: map access it needs (0: it does not use a bound map).
+ */
+struct cmd {
+	const char *name;
+	int (*fn)(struct ctx *ctx, int argc, const struct arg *argv);
+	const char *args;
+	int need;
+};
+
+/* main.c */
+const struct cmd *cmd_find(const char *name);
+int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc,
+	    const struct arg *argv);
+int fail(struct ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int usage_error(struct ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int usage_args(struct ctx *ctx);
+int device_open(struct ctx *ctx, int need, int *fd);
+int map_fd(struct ctx *ctx, int need, int *fd);
+void map_fd_drop(struct ctx *ctx);
+int name_copy(struct ctx *ctx, char *dst, const struct arg *a);
+int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
+	      uint64_t *v);
+int parse_mode(struct ctx *ctx, const struct arg *a, uint32_t *mode);
+int print_ok(struct ctx *ctx);
+
+/* bytes.c */
+int bytes_parse(struct ctx *ctx, const struct arg *a, struct bytes *b);
+bool bytes_valid(const struct arg *a);
+void bytes_free(struct bytes *b);
+void bytes_print(const void *data, size_t len);
+size_t bytes_width(const void *data, size_t len);
+int tokenize(char *line, struct arg **argv, int *argc, const char **err);
+
+/* map.c */
+int do_store(struct ctx *ctx, int argc, const struct arg *argv);
+int do_load(struct ctx *ctx, int argc, const struct arg *argv);
+int do_load_or_store(struct ctx *ctx, int argc, const struct arg *argv);
+int do_load_and_delete(struct ctx *ctx, int argc, const struct arg *argv);
+int do_delete(struct ctx *ctx, int argc, const struct arg *argv);
+int do_swap(struct ctx *ctx, int argc, const struct arg *argv);
+int do_cas(struct ctx *ctx, int argc, const struct arg *argv);
+int do_cad(struct ctx *ctx, int argc, const struct arg *argv);
+int do_range(struct ctx *ctx, int argc, const struct arg *argv);
+int do_clear(struct ctx *ctx, int argc, const struct arg *argv);
+int do_len(struct ctx *ctx, int argc, const struct arg *argv);
+int print_load(struct ctx *ctx, bool found, const void *value, size_t len);
+
+/* registry.c */
+int do_create(struct ctx *ctx, int argc, const struct arg *argv);
+int do_destroy(struct ctx *ctx, int argc, const struct arg *argv);
+int do_list(struct ctx *ctx, int argc, const struct arg *argv);
+int do_info(struct ctx *ctx, int argc, const struct arg *argv);
+int do_chmod(struct ctx *ctx, int argc, const struct arg *argv);
+int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n);
+
+/* stats.c */
+int do_stats(struct ctx *ctx, int argc, const struct arg *argv);
+
+/* batch.c */
+int do_batch(struct ctx *ctx, int argc, const struct arg *argv);
+
+#endif /* SYNCMAPCTL_H */
