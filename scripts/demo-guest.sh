@@ -17,4 +17,49 @@ done
 echo
 echo "== kernel log"
 dmesg | grep -i syncmap | tail -n 5
+
+# syncmapctl against /dev/syncmap: named maps, operations, a batch, stats.
+if command -v syncmapctl >/dev/null && [ -c /dev/syncmap ]; then
+	demo() {
+		echo "\$ $*"
+		"$@"
+		echo
+	}
+	echo
+	echo "== syncmapctl"
+	demo ls -l /dev/syncmap
+	demo syncmapctl create demo mode 0644 max-entries 1000
+	demo syncmapctl -m demo store greeting "hello, world"
+	demo syncmapctl -m demo store hex:00ff "a binary key"
+	demo syncmapctl -m demo load greeting
+	demo syncmapctl -m demo -j load greeting
+	demo syncmapctl -m demo load missing
+	demo syncmapctl -m demo cas greeting "hello, world" bonjour
+	demo syncmapctl -m demo swap greeting hi
+	echo "\$ syncmapctl -m demo batch - <<EOF"
+	cat <<-'EOF' | tee /tmp/demo.batch
+	# one command a line; quoted tokens take C escapes
+	store colour blue
+	store shape "round\tand\x21"
+	store "" "the empty key"
+	load colour
+	delete nothing-here
+	load-or-store colour red
+	EOF
+	echo "EOF"
+	syncmapctl -m demo batch /tmp/demo.batch
+	echo
+	demo syncmapctl -m demo range
+	demo syncmapctl -m demo -j range
+	demo syncmapctl -m demo len
+	demo syncmapctl -m demo stats
+	demo syncmapctl -m demo -j stats
+	echo "\$ syncmapctl stats --prometheus | grep -E 'promotions_total|syncmap_len'"
+	syncmapctl stats --prometheus | grep -E 'promotions_total|syncmap_len'
+	echo
+	demo syncmapctl list
+	demo syncmapctl -j info demo
+	demo syncmapctl destroy demo
+	demo syncmapctl list
+fi
 grep -q '^syncmap ' /proc/modules
