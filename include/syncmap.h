@@ -99,6 +99,13 @@ void syncmap_iter_stop(struct syncmap_iter *iter);
 int syncmap_clear(struct syncmap *map);
 u64 syncmap_len(struct syncmap *map);
 void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats);
+void syncmap_reset_stats(struct syncmap *map);
+int syncmap_compact(struct syncmap *map);
+int syncmap_set_policy(struct syncmap *map,
+		       const struct syncmap_policy *policy);
+void syncmap_get_policy(struct syncmap *map, struct syncmap_policy *policy);
+void syncmap_get_health(struct syncmap *map, struct syncmap_health *health);
+void syncmap_set_name(struct syncmap *map, const char *name);
 
 /* Named maps, shared with userspace (kmod/registry.c). */
 struct syncmap *syncmap_get(const char *name);

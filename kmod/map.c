@@ -8,6 +8,8 @@
  * ever happens under the spinlock that loads may take from softirq.
  */
 #include <linux/export.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/memcontrol.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
@@ -20,6 +22,9 @@
 #include "entry.h"
 #include "map.h"
 #include "table.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 static void map_lock(struct syncmap *map)
 	__acquires(&map->lock)
@@ -77,27 +82,88 @@ static void stat_read_lookup(struct syncmap *map, bool hit)
 		stat_inc(map, SYNCMAP_EV_READ_MISSES);
 }
 
-/* Go's missLocked(): the read table is not amended after a promotion. */
-static void promote_locked(struct syncmap *map)
+/* The adaptive factor, in quarters: 1.0 by default, 0.25 to 8. */
+#define ADAPT_ONE	4
+#define ADAPT_MIN	1
+#define ADAPT_MAX	32
+
+/*
+ * The adaptive rule (docs/observability.md): at each promotion by misses,
+ * compare what the cycle that ends cost in misses (each one a trip through
+ * the lock) with what it cost in rebuilds (entries copied by Go's
+ * dirtyLocked()).  Copies dominating by more than 2x: promote later
+ * (double the factor), so each rebuild is amortised over more misses.
+ * Misses dominating by more than 2x: promote sooner (halve it).
+ */
+static void adapt_locked(struct syncmap *map)
+{
+	struct syncmap_policy *p = &map->policy;
+	u64 misses = map->misses;
+
+	if (!p->adaptive)
+		return;
+	if (map->cycle_copied > 2 * misses && p->scale < ADAPT_MAX)
+		p->scale *= 2;
+	else if (2 * map->cycle_copied < misses && p->scale > ADAPT_MIN)
+		p->scale /= 2;
+}
+
+/* The number of misses that promotes the dirty table. */
+static u64 threshold_locked(const struct syncmap *map)
+{
+	const struct syncmap_policy *p = &map->policy;
+	u64 t = map->dirty->count;
+
+	t *= p->multiplier ? p->multiplier : 1;
+	if (p->adaptive)
+		t = t * p->scale / ADAPT_ONE;
+	if (p->floor && t < p->floor)
+		t = p->floor;
+	if (p->ceiling && t > p->ceiling)
+		t = p->ceiling;
+	return t;
+}
+
+/*
+ * Go's promotion: the dirty table becomes the read table, which is not
+ * amended after it.  @reason is one of SYNCMAP_PROMOTE_*.
+ */
+static void promote_locked(struct syncmap *map, int reason)
 {
 	struct syncmap_table *old = read_locked(map);
 	struct syncmap_table *dirty = map->dirty;
 
+	trace_syncmap_promote(map, reason, dirty->count, map->misses);
+	if (reason == SYNCMAP_PROMOTE_MISSES) {
+		adapt_locked(map);
+		map->promotions_misses++;
+	} else if (reason == SYNCMAP_PROMOTE_RANGE) {
+		map->promotions_range++;
+	} else {
+		map->promotions_compact++;
+	}
 	dirty->amended = false;
 	/* Publish the dirty table's slots before its pointer. */
 	rcu_assign_pointer(map->read, dirty);
 	map->dirty = NULL;
 	map->misses = 0;
+	map->cycle_copied = 0;
 	syncmap_table_put(old);
 }
 
-static void miss_locked(struct syncmap *map)
+/*
+ * Go's missLocked(), with the policy's threshold: Go's own,
+ * misses >= len(dirty), unless the map's policy says otherwise.
+ */
+static void miss_locked(struct syncmap *map, bool found)
 {
+	u64 threshold = threshold_locked(map);
+
 	map->misses++;
-	if (map->misses < map->dirty->count)
+	trace_syncmap_dirty_miss(map, found, map->misses, threshold);
+	if (map->misses < threshold)
 		return;
-	promote_locked(map);
-	map->promotions_misses++;
+	promote_locked(map, SYNCMAP_PROMOTE_MISSES);
 }
 
 /*
@@ -124,7 +190,7 @@ static struct syncmap_entry *lookup_counting_miss(struct syncmap *map,
 		e = syncmap_table_lookup(map->dirty, hash, key, key_len);
 		if (e)
 			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
-		miss_locked(map);
+		miss_locked(map, e);
 	}
 	map_unlock(map);
 	return e;
@@ -308,7 +374,9 @@ static int dirty_rebuild(struct syncmap *map)
 	map_lock(map);
 	WARN_ON_ONCE(map->dirty);
 	map->dirty = dirty;
+	map->cycle_copied += copied;
 	map_unlock(map);
+	trace_syncmap_dirty_rebuild(map, copied, expunged);
 
 	map->dirty_rebuilds++;
 	map->rebuild_copied += copied;
@@ -441,12 +509,14 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	mutex_lock(&map->mutex);
-	rcu_read_lock();
 	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
 	if (ret < 0) {
 		__release(&map->lock);
-		goto out;
+		mutex_unlock(&map->mutex);
+		return ret;
 	}
+	/* It may allocate, so it runs outside RCU; the lock keeps @e. */
+	rcu_read_lock();
 	p = NULL;
 	if (ret != INSERTED) {
 		p = unrcu_pointer(xchg(&e->p, RCU_INITIALIZER(nv)));
@@ -454,12 +524,10 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 			syncmap_entry_live_add(e, 1);
 	}
 	map_unlock(map);
-	*old = p;
-	ret = 0;
-out:
 	rcu_read_unlock();
 	mutex_unlock(&map->mutex);
-	return ret;
+	*old = p;
+	return 0;
 }
 
 static int check_sizes(u32 key_len, u32 value_len)
@@ -630,22 +698,22 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	mutex_lock(&map->mutex);
-	rcu_read_lock();
 	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
 	if (ret < 0) {
 		__release(&map->lock);
-		rcu_read_unlock();
 		mutex_unlock(&map->mutex);
 		syncmap_value_put(map, nv);
 		return ret;
 	}
+	/* It may allocate, so it runs outside RCU; the lock keeps @e. */
+	rcu_read_lock();
 	if (ret == INSERTED) {
 		actual = nv;
 	} else {
 		/* Cannot fail: the entry is in the dirty table now. */
 		entry_try_load_or_store(e, nv, &actual, &loaded);
 		if (ret == FOUND_IN_DIRTY)
-			miss_locked(map);
+			miss_locked(map, true);
 	}
 	map_unlock(map);
 	mutex_unlock(&map->mutex);
@@ -707,7 +775,7 @@ static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 			if (e)
 				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
 			removed = e;
-			miss_locked(map);
+			miss_locked(map, e);
 		}
 		map_unlock(map);
 		mutex_unlock(&map->mutex);
@@ -852,7 +920,7 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 						 key_len);
 			if (e) {
 				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
-				miss_locked(map);
+				miss_locked(map, true);
 			}
 		}
 		map_unlock(map);
@@ -916,8 +984,7 @@ static struct syncmap_table *read_pin_promoted(struct syncmap *map)
 		map_lock(map);
 		read = read_locked(map);
 		if (read->amended) {
-			promote_locked(map);
-			map->promotions_range++;
+			promote_locked(map, SYNCMAP_PROMOTE_RANGE);
 			read = read_locked(map);
 		}
 		map_unlock(map);
@@ -1091,6 +1158,7 @@ int syncmap_clear(struct syncmap *map)
 	rcu_assign_pointer(map->epoch, epoch);
 	epoch = old_epoch;
 	map->misses = 0;
+	map->cycle_copied = 0;
 	map->clears++;
 	map_unlock(map);
 	syncmap_table_put(old_read);
@@ -1129,19 +1197,37 @@ u64 syncmap_len(struct syncmap *map)
 }
 EXPORT_SYMBOL_GPL(syncmap_len);
 
-/**
- * syncmap_get_stats() - take a snapshot of every counter
- * @map: the map.
- * @stats: filled in; docs/counters.md defines each field.
- *
- * The algorithm's state (misses, table sizes, amended, promotions) is read
- * in one critical section and is consistent; the per-CPU event counters
- * are summed without stopping writers.  Counts no miss and changes nothing.
- *
- * Context: Process or softirq context.  Takes the map's softirq-safe
- * spinlock for O(1) work.
+/* The counters a reset zeroes: events, not the algorithm's state. */
+static const size_t reset_fields[] = {
+	offsetof(struct syncmap_stats, promotions_misses),
+	offsetof(struct syncmap_stats, promotions_range),
+	offsetof(struct syncmap_stats, promotions_compact),
+	offsetof(struct syncmap_stats, dirty_rebuilds),
+	offsetof(struct syncmap_stats, rebuild_copied),
+	offsetof(struct syncmap_stats, rebuild_expunged),
+	offsetof(struct syncmap_stats, loads),
+	offsetof(struct syncmap_stats, read_hits),
+	offsetof(struct syncmap_stats, read_misses),
+	offsetof(struct syncmap_stats, dirty_hits),
+	offsetof(struct syncmap_stats, stores),
+	offsetof(struct syncmap_stats, new_keys),
+	offsetof(struct syncmap_stats, deletes),
+	offsetof(struct syncmap_stats, clears),
+	offsetof(struct syncmap_stats, compactions),
+};
+
+static u64 *stats_field(struct syncmap_stats *s, size_t off)
+{
+	return (u64 *)((char *)s + off);
+}
+
+/*
+ * Every counter as counted since the map was created; *@base gets the
+ * values of the last reset, read in the same critical section as the
+ * algorithm's state.
  */
-void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
+static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
+		      struct syncmap_stats *base)
 {
 	struct syncmap_table *read;
 	int cpu;
@@ -1181,12 +1267,286 @@ void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
 	stats->promotions_compact = map->promotions_compact;
 	stats->clears = map->clears;
 	stats->lock_hold_max_ns = map->lock_hold_max_ns;
+	if (base)
+		*base = map->stats_base;
 	map_unlock(map);
+}
+
+/**
+ * syncmap_get_stats() - take a snapshot of every counter
+ * @map: the map.
+ * @stats: filled in; docs/counters.md defines each field.
+ *
+ * The algorithm's state (misses, table sizes, amended, promotions) is read
+ * in one critical section and is consistent; the per-CPU event counters
+ * are summed without stopping writers.  Event counters count from the
+ * last syncmap_reset_stats().  Counts no miss and changes nothing.
+ *
+ * Context: Process or softirq context.  Takes the map's softirq-safe
+ * spinlock for O(1) work.
+ */
+void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
+{
+	struct syncmap_stats base;
+	unsigned int i;
+
+	stats_raw(map, stats, &base);
+	for (i = 0; i < ARRAY_SIZE(reset_fields); i++)
+		*stats_field(stats, reset_fields[i]) -=
+			*stats_field(&base, reset_fields[i]);
 	stats->promotions = stats->promotions_misses +
 			    stats->promotions_range +
 			    stats->promotions_compact;
 }
 EXPORT_SYMBOL_GPL(syncmap_get_stats);
+
+/**
+ * syncmap_reset_stats() - zero the event counters
+ * @map: the map.
+ *
+ * Zeroes the counters of events (promotions, rebuilds, operations, clears,
+ * compactions, the longest lock hold) as syncmap_get_stats() reports them.
+ * The algorithm's own state (misses, len, table sizes, entries, bytes) and
+ * the adaptive policy's factor are untouched, so the map behaves exactly
+ * as before.  Events racing with the reset may or may not be counted.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex, and its
+ * softirq-safe spinlock for O(1) work.
+ */
+void syncmap_reset_stats(struct syncmap *map)
+{
+	struct syncmap_stats raw;
+	unsigned int i;
+
+	mutex_lock(&map->mutex);
+	stats_raw(map, &raw, NULL);
+	map_lock(map);
+	/* The counters under the lock may have moved since stats_raw(). */
+	raw.promotions_misses = map->promotions_misses;
+	raw.promotions_range = map->promotions_range;
+	raw.promotions_compact = map->promotions_compact;
+	raw.clears = map->clears;
+	for (i = 0; i < ARRAY_SIZE(reset_fields); i++)
+		*stats_field(&map->stats_base, reset_fields[i]) =
+			*stats_field(&raw, reset_fields[i]);
+	map->lock_hold_max_ns = 0;
+	map_unlock(map);
+	mutex_unlock(&map->mutex);
+}
+EXPORT_SYMBOL_GPL(syncmap_reset_stats);
+
+/**
+ * syncmap_compact() - drop deleted entries and shrink the tables
+ * @map: the map.
+ *
+ * Forces the rebuild and promotion Go would eventually do: a dirty table,
+ * if present, is promoted first; then a read table of exactly the live
+ * entries, sized for them, replaces the read table, and deleted entries
+ * are dropped (Go's expunge).  The results of every operation stay Go's:
+ * this is one more promotion, counted in promotions_compact (one or two
+ * per call) and compactions.  O(n) under the mutex; O(1) under the
+ * spinlock.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and, twice
+ * for O(1) work, its softirq-safe spinlock.
+ * Return: 0, or -ENOMEM with the map's contents unchanged (a promotion
+ * of the dirty table may have happened).
+ */
+int syncmap_compact(struct syncmap *map)
+{
+	struct syncmap_table *read, *fresh;
+	unsigned int i, keep = 0;
+	struct syncmap_entry *e;
+
+	mutex_lock(&map->mutex);
+	map_lock(map);
+	if (map->dirty)
+		promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
+	map_unlock(map);
+
+	/*
+	 * The dirty table is absent and we hold the mutex: the read table
+	 * stays, and nobody but us can unexpunge.  Expunge every deleted
+	 * entry first, so the entries left cannot change in number: a
+	 * lock-free store to an expunged entry waits for the mutex.
+	 */
+	read = read_stable(map);
+	for (i = 0; i <= read->mask; i++) {
+		e = read->slots[i].entry;
+		if (e && !syncmap_entry_cas(e, NULL, SYNCMAP_EXPUNGED))
+			keep++;
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+
+	fresh = syncmap_table_new(map, keep);
+	if (!fresh) {
+		/* Nothing was expunged before us: the dirty table is absent. */
+		for (i = 0; i <= read->mask; i++) {
+			e = read->slots[i].entry;
+			if (e)
+				syncmap_entry_cas(e, SYNCMAP_EXPUNGED, NULL);
+		}
+		mutex_unlock(&map->mutex);
+		return -ENOMEM;
+	}
+	for (i = 0; i <= read->mask; i++) {
+		e = read->slots[i].entry;
+		if (e && rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED) {
+			refcount_inc(&e->ref);
+			syncmap_table_insert(fresh, read->slots[i].hash, e);
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+
+	/* Go's dirtyLocked() then promotion, in one O(1) step. */
+	map_lock(map);
+	map->dirty = fresh;
+	promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
+	map_unlock(map);
+	map->compactions++;
+	mutex_unlock(&map->mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_compact);
+
+/**
+ * syncmap_set_policy() - change when the dirty table is promoted
+ * @map: the map.
+ * @policy: the new policy; all zero is Go's rule.  @policy->scale is
+ *          ignored: the adaptive factor starts again at 1.0.
+ *
+ * Only when promotions happen changes, never the result of an operation.
+ * The new threshold applies from the next miss.
+ *
+ * Context: Process or softirq context.  Takes the map's softirq-safe
+ * spinlock for O(1) work.
+ * Return: 0, or -EINVAL if a field is out of range (see struct
+ * syncmap_policy).
+ */
+int syncmap_set_policy(struct syncmap *map,
+		       const struct syncmap_policy *policy)
+{
+	if (policy->multiplier > SYNCMAP_POLICY_MULT_MAX ||
+	    policy->adaptive > 1 || policy->flags)
+		return -EINVAL;
+	map_lock(map);
+	map->policy = *policy;
+	if (!map->policy.multiplier)
+		map->policy.multiplier = 1;
+	map->policy.scale = ADAPT_ONE;
+	map_unlock(map);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_set_policy);
+
+/**
+ * syncmap_get_policy() - read the promotion policy
+ * @map: the map.
+ * @policy: filled in, with the adaptive factor in @policy->scale.
+ *
+ * Context: Process or softirq context.  Takes the map's softirq-safe
+ * spinlock for O(1) work.
+ */
+void syncmap_get_policy(struct syncmap *map, struct syncmap_policy *policy)
+{
+	map_lock(map);
+	*policy = map->policy;
+	map_unlock(map);
+}
+EXPORT_SYMBOL_GPL(syncmap_get_policy);
+
+/**
+ * syncmap_get_health() - compute the health checks
+ * @map: the map.
+ * @health: filled in; docs/observability.md defines each check.
+ *
+ * Pins the read table under the lock (O(1)) and counts its deleted
+ * entries without any lock: O(n), for monitoring, not for hot paths.
+ * Counts no miss and changes nothing.
+ *
+ * Context: Process context; may sleep.  Takes the map's softirq-safe
+ * spinlock for O(1) work.
+ */
+void syncmap_get_health(struct syncmap *map, struct syncmap_health *health)
+{
+	u64 stale = 0, expunged = 0, read_min;
+	struct syncmap_table *read;
+	struct syncmap_value *p;
+	struct syncmap_entry *e;
+	unsigned int i;
+
+	memset(health, 0, sizeof(*health));
+	map_lock(map);
+	read = read_locked(map);
+	refcount_inc(&read->ref);	/* the map holds one: cannot be 0 */
+	health->dirty_present = !!map->dirty;
+	if (map->dirty) {
+		health->dirty_len = map->dirty->count;
+		health->dirty_bytes = syncmap_table_bytes(map->dirty);
+	}
+	map_unlock(map);
+
+	health->read_len = read->count;
+	health->read_bytes = syncmap_table_bytes(read);
+	for (i = 0; i <= read->mask; i++) {
+		e = read->slots[i].entry;
+		if (e) {
+			/* Only compared, never dereferenced. */
+			p = rcu_access_pointer(e->p);
+			if (!syncmap_value_live(p))
+				stale++;
+			if (p == SYNCMAP_EXPUNGED)
+				expunged++;
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	syncmap_table_put(read);
+
+	health->read_stale = stale;
+	health->live = syncmap_len(map);
+	/* Dirty holds every entry of read but the expunged ones. */
+	health->keys = health->dirty_present ?
+		       expunged + health->dirty_len : health->read_len;
+	/* Lock-free stores racing with the count: never above 1.0. */
+	if (health->keys < health->live)
+		health->keys = health->live;
+
+	health->leak_ratio = health->keys ?
+			     div64_u64(health->live * 1000, health->keys) : 1000;
+	if (health->live * 10 < health->keys * 7)
+		health->warn |= SYNCMAP_HEALTH_LEAK;
+
+	if (health->read_len)
+		health->staleness = div64_u64(stale * 1000, health->read_len);
+	if (stale * 10 > health->read_len * 3)
+		health->warn |= SYNCMAP_HEALTH_STALE;
+
+	read_min = max_t(u64, health->read_len, 1);
+	if (health->dirty_present) {
+		health->bloat = min_t(u64, U32_MAX,
+				      div64_u64(health->dirty_len * 1000,
+						read_min));
+		if (health->dirty_len > 2 * read_min)
+			health->warn |= SYNCMAP_HEALTH_BLOAT;
+	}
+}
+EXPORT_SYMBOL_GPL(syncmap_get_health);
+
+/**
+ * syncmap_set_name() - name a map for its tracepoints
+ * @map: the map, before anyone else uses it.
+ * @name: the name, truncated to %SYNCMAP_NAME_MAX - 1 bytes.
+ *
+ * Context: Any context.
+ */
+void syncmap_set_name(struct syncmap *map, const char *name)
+{
+	strscpy(map->name, name, sizeof(map->name));
+}
+EXPORT_SYMBOL_GPL(syncmap_set_name);
 
 /**
  * syncmap_create() - create an empty map
@@ -1215,6 +1575,8 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 		goto free_pcpu;
 	spin_lock_init(&map->lock);
 	mutex_init(&map->mutex);
+	map->policy.multiplier = 1;
+	map->policy.scale = ADAPT_ONE;
 	get_random_bytes(&map->hash_key, sizeof(map->hash_key));
 	if (params) {
 		map->max_entries = params->max_entries;

@@ -59,6 +59,9 @@ struct syncmap {
 	u64 clears;				/* under lock */
 	u64 lock_hold_max_ns;			/* under lock */
 	u64 lock_taken_ns;			/* under lock */
+	struct syncmap_policy policy;		/* under lock */
+	u64 cycle_copied;			/* under lock: see adapt_locked() */
+	struct syncmap_stats stats_base;	/* under lock: the last reset */
 
 	struct mutex mutex;			/* see the top of this file */
 	u64 dirty_rebuilds;			/* under mutex */
@@ -83,6 +86,8 @@ struct syncmap {
 
 	/* For whoever names the map (the registry); the core ignores it. */
 	void *owner;
+	/* The name, for tracepoints; "" for a map nobody named. */
+	char name[SYNCMAP_NAME_MAX];
 
 	/* Test-only fault injection: fail the N-th next allocation. */
 	atomic_t fail_nth;

@@ -345,6 +345,82 @@ struct syncmap_ioc_walk {
 	__u32 flags;
 };
 
+/* ----- Observability and tuning ------------------------------------- */
+
+/**
+ * struct syncmap_policy - when the dirty table is promoted (POLICY_GET/SET)
+ * @multiplier: the threshold is @multiplier times len(dirty); 0 reads as 1.
+ *              At most SYNCMAP_POLICY_MULT_MAX.
+ * @adaptive: 1 to scale the threshold by a factor the map learns from
+ *            the cost of misses against the cost of rebuilds
+ *            (docs/observability.md); 0 for a fixed threshold.
+ * @floor: the threshold is at least this; 0 for no floor.
+ * @ceiling: the threshold is at most this; 0 for no ceiling.  Wins over
+ *           @floor.
+ * @scale: out only: the adaptive factor in quarters (4 is 1.0).
+ * @flags: none yet, must be 0.
+ *
+ * All zero is Go's rule: promote when misses >= len(dirty).
+ */
+struct syncmap_policy {
+	__u32 multiplier;
+	__u32 adaptive;
+	__u64 floor;
+	__u64 ceiling;
+	__u32 scale;
+	__u32 flags;
+};
+
+#define SYNCMAP_POLICY_MULT_MAX	1024
+
+/* struct syncmap_health.warn: the checks that are "warn". */
+#define SYNCMAP_HEALTH_LEAK	(1U << 0)	/* leak ratio below 0.7 */
+#define SYNCMAP_HEALTH_STALE	(1U << 1)	/* read staleness above 0.3 */
+#define SYNCMAP_HEALTH_BLOAT	(1U << 2)	/* dirty bloat above 2.0 */
+
+/**
+ * struct syncmap_health - the health checks of the bound map (HEALTH)
+ * @live: live entries (len).
+ * @keys: distinct keys held by read and dirty together.
+ * @read_len: entries of the read table.
+ * @read_stale: entries of the read table whose value is nil or expunged.
+ * @dirty_len: entries of the dirty table, 0 when absent.
+ * @dirty_present: 1 when the dirty table exists.
+ * @read_bytes: bytes of the read table (header and slots).
+ * @dirty_bytes: bytes of the dirty table, 0 when absent.
+ * @leak_ratio: @live / @keys in thousandths; 1000 when @keys is 0.
+ * @staleness: @read_stale / @read_len in thousandths; 0 when empty.
+ * @bloat: @dirty_len / max(@read_len, 1) in thousandths; 0 when dirty
+ *         is absent.
+ * @warn: SYNCMAP_HEALTH_* bits, decided on the exact ratios.
+ *
+ * docs/observability.md defines each check.
+ */
+struct syncmap_health {
+	__u64 live;
+	__u64 keys;
+	__u64 read_len;
+	__u64 read_stale;
+	__u64 dirty_len;
+	__u64 dirty_present;
+	__u64 read_bytes;
+	__u64 dirty_bytes;
+	__u32 leak_ratio;
+	__u32 staleness;
+	__u32 bloat;
+	__u32 warn;
+};
+
+/**
+ * struct syncmap_ioc_compact - compact the bound map (COMPACT)
+ * @flags: none yet, must be 0.
+ * @reserved: must be 0.
+ */
+struct syncmap_ioc_compact {
+	__u32 flags;
+	__u32 reserved;
+};
+
 /*
  * The first published size of each structure: the smallest the kernel
  * takes (a smaller one gives EINVAL).
@@ -361,6 +437,9 @@ struct syncmap_ioc_walk {
 #define SYNCMAP_BATCH_ITEM_SIZE_VER0	32
 #define SYNCMAP_IOC_BATCH_SIZE_VER0	24
 #define SYNCMAP_IOC_WALK_SIZE_VER0	32
+#define SYNCMAP_POLICY_SIZE_VER0	32
+#define SYNCMAP_HEALTH_SIZE_VER0	80
+#define SYNCMAP_IOC_COMPACT_SIZE_VER0	8
 
 /* ----- Commands ------------------------------------------------------- */
 
@@ -394,5 +473,11 @@ struct syncmap_ioc_walk {
 #define SYNCMAP_IOC_BATCH_STORE	_IOWR(SYNCMAP_IOC_MAGIC, 0x21, struct syncmap_ioc_batch)
 #define SYNCMAP_IOC_BATCH_DELETE _IOWR(SYNCMAP_IOC_MAGIC, 0x22, struct syncmap_ioc_batch)
 #define SYNCMAP_IOC_WALK	_IOWR(SYNCMAP_IOC_MAGIC, 0x28, struct syncmap_ioc_walk)
+
+#define SYNCMAP_IOC_POLICY_GET	_IOR(SYNCMAP_IOC_MAGIC, 0x30, struct syncmap_policy)
+#define SYNCMAP_IOC_POLICY_SET	_IOW(SYNCMAP_IOC_MAGIC, 0x31, struct syncmap_policy)
+#define SYNCMAP_IOC_COMPACT	_IOW(SYNCMAP_IOC_MAGIC, 0x32, struct syncmap_ioc_compact)
+#define SYNCMAP_IOC_HEALTH	_IOR(SYNCMAP_IOC_MAGIC, 0x33, struct syncmap_health)
+#define SYNCMAP_IOC_RESET_STATS	_IOW(SYNCMAP_IOC_MAGIC, 0x34, struct syncmap_ioc_compact)
 
 #endif /* _UAPI_SYNCMAP_H */

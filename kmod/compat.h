@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: the one place for differences between the kernels the module
+ * builds against (Debian's 6.1 and 6.12).
+ */
+#ifndef _SYNCMAP_COMPAT_H
+#define _SYNCMAP_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * __assign_str() lost its source argument in 6.10: the source is now the
+ * one given to __string() in TP_STRUCT__entry.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define syncmap_assign_str(dst, src)	__assign_str(dst)
+#else
+#define syncmap_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
+#endif /* _SYNCMAP_COMPAT_H */
