@@ -40,7 +40,7 @@ static void load_missing(struct syncmap *map, u64 n)
 		syncmap_load(map, &key, sizeof(key), &v, sizeof(v), &len);
 }
 
-static int measure(unsigned int n)
+static int measure(unsigned int n, u64 *hold_ns)
 {
 	struct syncmap_stats st;
 	struct syncmap *map;
@@ -77,6 +77,7 @@ static int measure(unsigned int n)
 		goto out;
 
 	syncmap_get_stats(map, &st);
+	*hold_ns = st.lock_hold_max_ns;
 	pr_info("entries %u: lock_hold_max_ns %llu, rebuild (mutex only) %llu ns, promotions %llu, rebuilds %llu\n",
 		n, st.lock_hold_max_ns, rebuild_ns, st.promotions,
 		st.dirty_rebuilds);
@@ -87,18 +88,29 @@ out:
 
 static int __init holdtime_init(void)
 {
-	int i, ret;
+	u64 hold, best;
+	int i, rep, ret;
 
 	/* Warm up: under emulation, first runs of code pay for translation. */
-	ret = measure(1000);
+	ret = measure(1000, &hold);
 	if (ret)
 		return ret;
+	/*
+	 * The host may preempt a virtual CPU inside any critical section:
+	 * the least of a few maxima is the one that belongs to the code.
+	 */
 	for (i = 0; i < nr_sizes; i++) {
-		ret = measure(sizes[i]);
-		if (ret) {
-			pr_err("entries %u: error %d\n", sizes[i], ret);
-			return ret;
+		best = U64_MAX;
+		for (rep = 0; rep < 3; rep++) {
+			ret = measure(sizes[i], &hold);
+			if (ret) {
+				pr_err("entries %u: error %d\n", sizes[i], ret);
+				return ret;
+			}
+			best = min(best, hold);
 		}
+		pr_info("entries %u: least of 3 maximum lock holds: %llu ns\n",
+			sizes[i], best);
 	}
 	return 0;
 }

@@ -47,6 +47,8 @@ static void random_str(struct rnd_state *rnd, struct go_str *s)
 {
 	int i;
 
+	/* Whole structures are compared: no stale bytes past the length. */
+	memset(s, 0, sizeof(*s));
 	s->len = prandom_u32_state(rnd) % 3;
 	for (i = 0; i < s->len; i++)
 		s->b[i] = 'a' + prandom_u32_state(rnd) % 3;
@@ -95,6 +97,7 @@ static int collect_fn(void *arg, const void *key, u32 key_len,
 	if (c->n == COLLECT_MAX || key_len > GO_MODEL_STR ||
 	    value_len > GO_MODEL_STR)
 		return -EOVERFLOW;
+	memset(&c->kv[c->n], 0, sizeof(c->kv[0]));
 	c->kv[c->n].key.len = key_len;
 	memcpy(c->kv[c->n].key.b, key, key_len);
 	c->kv[c->n].val.len = value_len;
