@@ -4,6 +4,7 @@
  */
 #include <linux/module.h>
 
+#include "debugfs.h"
 #include "dev.h"
 #include "map.h"
 #include "registry.h"
@@ -15,9 +16,10 @@ static int __init syncmap_init(void)
 	ret = syncmap_core_init();
 	if (ret)
 		return ret;
+	syncmap_debugfs_init();
 	ret = syncmap_registry_init();
 	if (ret)
-		goto core_exit;
+		goto debugfs_exit;
 	ret = syncmap_dev_init();
 	if (ret)
 		goto registry_exit;
@@ -26,7 +28,8 @@ static int __init syncmap_init(void)
 
 registry_exit:
 	syncmap_registry_exit();
-core_exit:
+debugfs_exit:
+	syncmap_debugfs_exit();
 	syncmap_core_exit();
 	return ret;
 }
@@ -35,6 +38,7 @@ static void __exit syncmap_exit(void)
 {
 	syncmap_dev_exit();
 	syncmap_registry_exit();
+	syncmap_debugfs_exit();
 	syncmap_core_exit();
 	pr_debug("unloaded\n");
 }

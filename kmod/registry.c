@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "debugfs.h"
 #include "map.h"
 #include "registry.h"
 
@@ -220,9 +221,11 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 		if (!ret) {
 			nm->map = map;
 			map->owner = nm;
+			syncmap_set_name(map, nm->name);
 			registry.maps++;
 			registry.reserved_bytes += max_bytes;
 			link_sorted(nm);
+			syncmap_debugfs_add(nm);
 		}
 	}
 	mutex_unlock(&registry.mutex);
@@ -284,6 +287,8 @@ int syncmap_registry_destroy(const char *name)
 	} else {
 		list_del_init(&nm->node);
 		WRITE_ONCE(nm->linked, false);
+		/* Before the name is free again, and while @nm surely lives. */
+		syncmap_debugfs_remove(nm);
 	}
 	mutex_unlock(&registry.mutex);
 	if (!ret)
@@ -430,6 +435,25 @@ int syncmap_registry_list(const char *after, struct syncmap_map_info *out,
 }
 
 /**
+ * syncmap_registry_for_each() - call a function for every linked map
+ * @fn: called with each map, in name order, under the registry mutex;
+ *      it may sleep but must not take the registry mutex.
+ * @arg: passed to @fn.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ */
+void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
+					  void *arg), void *arg)
+{
+	struct syncmap_named *nm;
+
+	mutex_lock(&registry.mutex);
+	list_for_each_entry(nm, &registry.names, node)
+		fn(nm, arg);
+	mutex_unlock(&registry.mutex);
+}
+
+/**
  * syncmap_get() - find a named map and take a reference on it
  * @name: the map's name, NUL-terminated (for example "default").
  *
@@ -511,6 +535,7 @@ void syncmap_registry_exit(void)
 		if (nm) {
 			list_del_init(&nm->node);
 			WRITE_ONCE(nm->linked, false);
+			syncmap_debugfs_remove(nm);
 		}
 		mutex_unlock(&registry.mutex);
 		if (!nm)

@@ -34,6 +34,7 @@
  * @max_entries: limit passed to syncmap_create().
  * @max_bytes: limit passed to syncmap_create(), and reserved against the
  *             module's total memory cap.
+ * @debugfs: its directory under syncmap/maps/ while linked, or NULL.
  * @name: NUL-terminated.
  */
 struct syncmap_named {
@@ -47,6 +48,7 @@ struct syncmap_named {
 	umode_t mode;
 	u64 max_entries;
 	u64 max_bytes;
+	struct dentry *debugfs;
 	char name[SYNCMAP_NAME_MAX];
 };
 
@@ -72,6 +74,9 @@ void syncmap_named_put(struct syncmap_named *nm);
 bool syncmap_named_permitted(const struct syncmap_named *nm, int want);
 void syncmap_named_info(struct syncmap_named *nm,
 			struct syncmap_map_info *info);
+
+void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
+					  void *arg), void *arg);
 
 extern const struct kernel_param_ops syncmap_param_ops_mode;
 
