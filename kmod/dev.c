@@ -54,6 +54,9 @@ static_assert(sizeof(struct syncmap_batch_item) == SYNCMAP_BATCH_ITEM_SIZE_VER0)
 static_assert(sizeof(struct syncmap_ioc_batch) == SYNCMAP_IOC_BATCH_SIZE_VER0);
 static_assert(sizeof(struct syncmap_ioc_walk) == SYNCMAP_IOC_WALK_SIZE_VER0);
 static_assert(SYNCMAP_WALK_BUF_MIN <= WALK_STAGE_MAX);
+static_assert(sizeof(struct syncmap_policy) == SYNCMAP_POLICY_SIZE_VER0);
+static_assert(sizeof(struct syncmap_health) == SYNCMAP_HEALTH_SIZE_VER0);
+static_assert(sizeof(struct syncmap_ioc_compact) == SYNCMAP_IOC_COMPACT_SIZE_VER0);
 
 /**
  * struct syncmap_file - an open /dev/syncmap
@@ -480,6 +483,63 @@ static int ioc_stats(struct file *file, void *arg)
 	return 0;
 }
 
+/* ----- Observability and tuning ------------------------------------- */
+
+static int ioc_policy_get(struct file *file, void *arg)
+{
+	struct syncmap_named *nm = bound(file, FMODE_READ);
+
+	if (IS_ERR(nm))
+		return PTR_ERR(nm);
+	syncmap_get_policy(nm->map, arg);
+	return 0;
+}
+
+/* Tuning changes no result, but it is the owner's call: as a write. */
+static int ioc_policy_set(struct file *file, void *arg)
+{
+	struct syncmap_named *nm = bound(file, FMODE_WRITE);
+
+	if (IS_ERR(nm))
+		return PTR_ERR(nm);
+	return syncmap_set_policy(nm->map, arg);
+}
+
+static int ioc_compact(struct file *file, void *arg)
+{
+	struct syncmap_ioc_compact *c = arg;
+	struct syncmap_named *nm = bound(file, FMODE_WRITE);
+
+	if (IS_ERR(nm))
+		return PTR_ERR(nm);
+	if (c->flags || c->reserved)
+		return -EINVAL;
+	return syncmap_compact(nm->map);
+}
+
+static int ioc_health(struct file *file, void *arg)
+{
+	struct syncmap_named *nm = bound(file, FMODE_READ);
+
+	if (IS_ERR(nm))
+		return PTR_ERR(nm);
+	syncmap_get_health(nm->map, arg);
+	return 0;
+}
+
+static int ioc_reset_stats(struct file *file, void *arg)
+{
+	struct syncmap_ioc_compact *c = arg;
+	struct syncmap_named *nm = bound(file, FMODE_WRITE);
+
+	if (IS_ERR(nm))
+		return PTR_ERR(nm);
+	if (c->flags || c->reserved)
+		return -EINVAL;
+	syncmap_reset_stats(nm->map);
+	return 0;
+}
+
 /* ----- Batches -------------------------------------------------------- */
 
 static int batch_one(struct syncmap *map, enum op_kind kind,
@@ -748,6 +808,9 @@ union syncmap_ioc_arg {
 	struct syncmap_stats stats;
 	struct syncmap_ioc_batch batch;
 	struct syncmap_ioc_walk walk;
+	struct syncmap_policy policy;
+	struct syncmap_health health;
+	struct syncmap_ioc_compact compact;
 };
 
 /**
@@ -798,6 +861,12 @@ static const struct syncmap_cmd syncmap_cmds[] = {
 		    ioc_batch_delete),
 	SYNCMAP_CMD(WALK, SYNCMAP_IOC_WALK_SIZE_VER0, ioc_walk),
 	/* 0x30-0x3f: observability and tuning (policy, compaction). */
+	SYNCMAP_CMD(POLICY_GET, SYNCMAP_POLICY_SIZE_VER0, ioc_policy_get),
+	SYNCMAP_CMD(POLICY_SET, SYNCMAP_POLICY_SIZE_VER0, ioc_policy_set),
+	SYNCMAP_CMD(COMPACT, SYNCMAP_IOC_COMPACT_SIZE_VER0, ioc_compact),
+	SYNCMAP_CMD(HEALTH, SYNCMAP_HEALTH_SIZE_VER0, ioc_health),
+	SYNCMAP_CMD(RESET_STATS, SYNCMAP_IOC_COMPACT_SIZE_VER0,
+		    ioc_reset_stats),
 };
 
 static long syncmap_ioctl(struct file *file, unsigned int cmd,

@@ -412,7 +412,8 @@ struct syncmap_health {
 };
 
 /**
- * struct syncmap_ioc_compact - compact the bound map (COMPACT)
+ * struct syncmap_ioc_compact - compact the bound map, or zero its event
+ *	counters (COMPACT, RESET_STATS)
  * @flags: none yet, must be 0.
  * @reserved: must be 0.
  */
