@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by syncmap's kselftests: the device, named maps and
+ * single operations, each returning what the ioctl did (0 or a result on
+ * success, -errno on failure) so that tests can EXPECT_EQ() on it.
+ */
+#ifndef SYNCMAP_TEST_H
+#define SYNCMAP_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "syncmap.h"
+
+#define SM_DEVICE	"/dev/syncmap"
+
+/* Every structure has the same layout for 32-bit and 64-bit callers. */
+_Static_assert(sizeof(struct syncmap_stats) == SYNCMAP_STATS_SIZE_VER0, "stats");
+_Static_assert(sizeof(struct syncmap_ioc_name) == SYNCMAP_IOC_NAME_SIZE_VER0, "name");
+_Static_assert(sizeof(struct syncmap_ioc_create) == SYNCMAP_IOC_CREATE_SIZE_VER0, "create");
+_Static_assert(sizeof(struct syncmap_ioc_chmod) == SYNCMAP_IOC_CHMOD_SIZE_VER0, "chmod");
+_Static_assert(sizeof(struct syncmap_map_info) == SYNCMAP_MAP_INFO_SIZE_VER0, "info");
+_Static_assert(sizeof(struct syncmap_ioc_list) == SYNCMAP_IOC_LIST_SIZE_VER0, "list");
+_Static_assert(sizeof(struct syncmap_ioc_op) == SYNCMAP_IOC_OP_SIZE_VER0, "op");
+_Static_assert(sizeof(struct syncmap_ioc_clear) == SYNCMAP_IOC_CLEAR_SIZE_VER0, "clear");
+_Static_assert(sizeof(struct syncmap_ioc_len) == SYNCMAP_IOC_LEN_SIZE_VER0, "len");
+_Static_assert(sizeof(struct syncmap_batch_item) == SYNCMAP_BATCH_ITEM_SIZE_VER0, "item");
+_Static_assert(sizeof(struct syncmap_ioc_batch) == SYNCMAP_IOC_BATCH_SIZE_VER0, "batch");
+_Static_assert(sizeof(struct syncmap_ioc_walk) == SYNCMAP_IOC_WALK_SIZE_VER0, "walk");
+_Static_assert(__builtin_offsetof(struct syncmap_ioc_create, max_entries) == 72, "create");
+_Static_assert(__builtin_offsetof(struct syncmap_map_info, len) == 80, "info");
+_Static_assert(__builtin_offsetof(struct syncmap_ioc_op, key_len) == 32, "op");
+
+static inline uint64_t sm_ptr(const void *p)
+{
+	return (uintptr_t)p;
+}
+
+static inline int sm_ret(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static inline int sm_open(int flags)
+{
+	return open(SM_DEVICE, flags | O_CLOEXEC);
+}
+
+static inline void sm_set_name(char *dst, const char *name)
+{
+	memset(dst, 0, SYNCMAP_NAME_MAX);
+	memcpy(dst, name, strnlen(name, SYNCMAP_NAME_MAX));
+}
+
+static inline int sm_bind(int fd, const char *name)
+{
+	struct syncmap_ioc_name a;
+
+	memset(&a, 0, sizeof(a));
+	sm_set_name(a.name, name);
+	return sm_ret(ioctl(fd, SYNCMAP_IOC_BIND, &a));
+}
+
+/* Open and bind in one go: the file, or -errno. */
+static inline int sm_open_bound(const char *name, int flags)
+{
+	int fd = sm_open(flags), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = sm_bind(fd, name);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static inline int sm_create(const char *name, unsigned int mode,
+			    uint64_t max_entries, uint64_t max_bytes)
+{
+	struct syncmap_ioc_create c;
+	int fd = sm_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(&c, 0, sizeof(c));
+	sm_set_name(c.name, name);
+	c.mode = mode;
+	c.max_entries = max_entries;
+	c.max_bytes = max_bytes;
+	ret = sm_ret(ioctl(fd, SYNCMAP_IOC_CREATE, &c));
+	close(fd);
+	return ret;
+}
+
+static inline int sm_destroy(const char *name)
+{
+	struct syncmap_ioc_name a;
+	int fd = sm_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(&a, 0, sizeof(a));
+	sm_set_name(a.name, name);
+	ret = sm_ret(ioctl(fd, SYNCMAP_IOC_DESTROY, &a));
+	close(fd);
+	return ret;
+}
+
+static inline int sm_chmod(const char *name, unsigned int mode)
+{
+	struct syncmap_ioc_chmod c;
+	int fd = sm_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	memset(&c, 0, sizeof(c));
+	sm_set_name(c.name, name);
+	c.mode = mode;
+	ret = sm_ret(ioctl(fd, SYNCMAP_IOC_CHMOD, &c));
+	close(fd);
+	return ret;
+}
+
+/* INFO by name through @fd ("" for the map @fd is bound to). */
+static inline int sm_info(int fd, const char *name,
+			  struct syncmap_map_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	sm_set_name(info->name, name);
+	return sm_ret(ioctl(fd, SYNCMAP_IOC_INFO, info));
+}
+
+/* INFO by name through a fresh read-only file. */
+static inline int sm_info_name(const char *name, struct syncmap_map_info *info)
+{
+	int fd = sm_open(O_RDONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = sm_info(fd, name, info);
+	close(fd);
+	return ret;
+}
+
+/* A map name no other test uses. */
+static inline void sm_unique(char *buf, const char *prefix)
+{
+	static unsigned int n;
+
+	snprintf(buf, SYNCMAP_NAME_MAX, "%s-%d-%u", prefix, getpid(), n++);
+}
+
+/*
+ * One operation; byte strings as (pointer, length), NULL for none.  Fills
+ * *@op and returns the ioctl's 0 or -errno.
+ */
+static inline int sm_op(int fd, unsigned long cmd, struct syncmap_ioc_op *op,
+			const void *key, uint32_t key_len,
+			const void *value, uint32_t value_len,
+			const void *old, uint32_t old_len,
+			void *buf, uint32_t buf_size)
+{
+	memset(op, 0, sizeof(*op));
+	op->key = sm_ptr(key);
+	op->key_len = key_len;
+	op->value = sm_ptr(value);
+	op->value_len = value_len;
+	op->old = sm_ptr(old);
+	op->old_len = old_len;
+	op->buf = sm_ptr(buf);
+	op->buf_size = buf_size;
+	return sm_ret(ioctl(fd, cmd, op));
+}
+
+/* String conveniences: the result (0/1) or -errno. */
+static inline int sm_store(int fd, const char *k, const char *v)
+{
+	struct syncmap_ioc_op op;
+	int ret = sm_op(fd, SYNCMAP_IOC_STORE, &op, k, strlen(k), v, strlen(v),
+			NULL, 0, NULL, 0);
+
+	return ret ? ret : (int)op.result;
+}
+
+/* Load into @buf (NUL-terminated when it fits). */
+static inline int sm_load(int fd, const char *k, char *buf, uint32_t size)
+{
+	struct syncmap_ioc_op op;
+	int ret = sm_op(fd, SYNCMAP_IOC_LOAD, &op, k, strlen(k), NULL, 0,
+			NULL, 0, buf, size);
+
+	if (ret)
+		return ret;
+	if (op.out_len < size)
+		buf[op.out_len] = '\0';
+	return op.result;
+}
+
+static inline int sm_delete(int fd, const char *k)
+{
+	struct syncmap_ioc_op op;
+	int ret = sm_op(fd, SYNCMAP_IOC_DELETE, &op, k, strlen(k), NULL, 0,
+			NULL, 0, NULL, 0);
+
+	return ret ? ret : (int)op.result;
+}
+
+/* The map's len, or -errno. */
+static inline long long sm_len(int fd)
+{
+	struct syncmap_ioc_len l = { 0 };
+
+	if (ioctl(fd, SYNCMAP_IOC_LEN, &l))
+		return -errno;
+	return l.len;
+}
+
+static inline int sm_stats(int fd, struct syncmap_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	return sm_ret(ioctl(fd, SYNCMAP_IOC_STATS, s));
+}
+
+/* The command @cmd with its size field replaced by @size. */
+static inline unsigned long sm_resize(unsigned long cmd, unsigned int size)
+{
+	return (cmd & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
+	       ((unsigned long)size << _IOC_SIZESHIFT);
+}
+
+/* A module parameter through sysfs: 0 or -errno. */
+static inline int sm_param_read(const char *name, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/syncmap/parameters/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static inline int sm_param_write(const char *name, const char *value)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/syncmap/parameters/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+#endif /* SYNCMAP_TEST_H */
