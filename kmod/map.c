@@ -133,7 +133,7 @@ static void promote_locked(struct syncmap *map, int reason)
 	struct syncmap_table *old = read_locked(map);
 	struct syncmap_table *dirty = map->dirty;
 
-	trace_syncmap_promote(map, reason, dirty->count, map->misses);
+	trace_promote(map, reason, dirty->count, map->misses);
 	if (reason == SYNCMAP_PROMOTE_MISSES) {
 		adapt_locked(map);
 		map->promotions_misses++;
@@ -160,7 +160,7 @@ static void miss_locked(struct syncmap *map, bool found)
 	u64 threshold = threshold_locked(map);
 
 	map->misses++;
-	trace_syncmap_dirty_miss(map, found, map->misses, threshold);
+	trace_dirty_miss(map, found, map->misses, threshold);
 	if (map->misses < threshold)
 		return;
 	promote_locked(map, SYNCMAP_PROMOTE_MISSES);
@@ -376,7 +376,7 @@ static int dirty_rebuild(struct syncmap *map)
 	map->dirty = dirty;
 	map->cycle_copied += copied;
 	map_unlock(map);
-	trace_syncmap_dirty_rebuild(map, copied, expunged);
+	trace_dirty_rebuild(map, copied, expunged);
 
 	map->dirty_rebuilds++;
 	map->rebuild_copied += copied;
