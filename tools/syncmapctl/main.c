@@ -23,7 +23,7 @@ static int do_help(struct ctx *ctx, int argc, const struct arg *argv);
 
 static const struct cmd cmds[] = {
 	/* Named maps. */
-	{ "create",	do_create,	"NAME [mode OCTAL] [max-entries N] [max-bytes N]", 0 },
+	{ "create",	do_create,	"NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]", 0 },
 	{ "destroy",	do_destroy,	"NAME", 0 },
 	{ "list",	do_list,	"", 0 },
 	{ "info",	do_info,	"[NAME]", 0 },
@@ -42,8 +42,9 @@ static const struct cmd cmds[] = {
 	{ "len",	do_len,		"", NEED_READ },
 	/* Counters and health. */
 	{ "stats",	do_stats,	"[--prometheus]", NEED_READ },
-	/* The observability issue adds these: health, policy, compact. */
-	{ "health",	NULL,		"", NEED_READ },
+	{ "health",	do_health,	"", NEED_READ },
+	{ "policy",	do_policy,	"[SPEC]", NEED_READ },
+	{ "compact",	do_compact,	"", NEED_WRITE },
 	/* Many commands. */
 	{ "batch",	do_batch,	"FILE|-", 0 },
 	{ "help",	do_help,	"", 0 },
@@ -74,9 +75,9 @@ SYNCMAP_DEVICE ".\n"
 "  -V, --version    print the version\n"
 "\n"
 "Named maps:\n"
-"  create NAME [mode OCTAL] [max-entries N] [max-bytes N]\n"
+"  create NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]\n"
 "                   create a map owned by you (mode default 0600; limits\n"
-"                   default 0, none)\n"
+"                   default 0, none; policy as for the policy command)\n"
 "  destroy NAME     remove a map's name; files using it keep it until closed\n"
 "  list             the maps you may read\n"
 "  info [NAME]      one map (default: the map of -m)\n"
@@ -97,7 +98,11 @@ SYNCMAP_DEVICE ".\n"
 "  stats [--prometheus]       every counter; with --prometheus, of every map\n"
 "                             you may read (only -m's map if -m is given), in\n"
 "                             the Prometheus text format\n"
-"  health                     the health checks (not in this version)\n"
+"  health                     the health checks; exit status 3 if any warns\n"
+"  policy [SPEC]              the promotion policy; SPEC changes it:\n"
+"                             multiplier=M floor=N ceiling=N adaptive=0|1\n"
+"                             (blanks or commas between), or default\n"
+"  compact                    drop deleted entries and shrink the tables\n"
 "  batch FILE|-               run the commands of FILE (- for stdin), one a\n"
 "                             line, in order; stop at the first failing line\n"
 "\n"

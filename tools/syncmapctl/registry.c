@@ -37,11 +37,14 @@ static int registry_ioctl(struct ctx *ctx, int need, unsigned long cmd,
 int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 {
 	struct syncmap_ioc_create c;
+	struct syncmap_policy p;
+	bool policy = false;
 	int i, ret;
 
 	if (argc < 1 || !(argc % 2))
 		return usage_args(ctx);
 	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
 	c.mode = 0600;
 	for (i = 1; i < argc; i += 2) {
 		const struct arg *v = &argv[i + 1];
@@ -55,8 +58,11 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 		} else if (!strcmp(argv[i].s, "max-bytes")) {
 			ret = parse_u64(ctx, v, "max-bytes", &n);
 			c.max_bytes = n;
+		} else if (!strcmp(argv[i].s, "policy")) {
+			ret = policy_parse(ctx, 1, v, &p);
+			policy = true;
 		} else {
-			ret = usage_error(ctx, "unknown option '%s' (mode, max-entries, max-bytes)",
+			ret = usage_error(ctx, "unknown option '%s' (mode, max-entries, max-bytes, policy)",
 					  argv[i].s);
 		}
 		if (ret)
@@ -67,6 +73,8 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 		return ret;
 	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_CREATE, &c,
 			     argv[0].s);
+	if (!ret && policy)
+		ret = policy_apply(ctx, c.name, &p);
 	return ret ? ret : print_ok(ctx);
 }
 

@@ -150,6 +150,7 @@ static int prometheus(struct ctx *ctx)
 				       f->name, suffix, maps[i].name,
 				       (unsigned long long)stat_value(&stats[i], f));
 	}
+	prometheus_health(maps, ok, n);
 	ret = EXIT_OK;
 out:
 	free(stats);

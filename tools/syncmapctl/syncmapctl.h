@@ -136,6 +136,17 @@ int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n);
 /* stats.c */
 int do_stats(struct ctx *ctx, int argc, const struct arg *argv);
 
+/* observe.c */
+int do_health(struct ctx *ctx, int argc, const struct arg *argv);
+int do_policy(struct ctx *ctx, int argc, const struct arg *argv);
+int do_compact(struct ctx *ctx, int argc, const struct arg *argv);
+int policy_parse(struct ctx *ctx, int argc, const struct arg *argv,
+		 struct syncmap_policy *p);
+int policy_apply(struct ctx *ctx, const char *name,
+		 const struct syncmap_policy *p);
+void prometheus_health(const struct syncmap_map_info *maps, const bool *ok,
+		       size_t n);
+
 /* batch.c */
 int do_batch(struct ctx *ctx, int argc, const struct arg *argv);
 
