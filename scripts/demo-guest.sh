@@ -59,6 +59,32 @@ if command -v syncmapctl >/dev/null && [ -c /dev/syncmap ]; then
 	echo
 	demo syncmapctl list
 	demo syncmapctl -j info demo
+	echo "== health, compaction and the promotion policy"
+	demo syncmapctl -m demo compact
+	for k in colour shape greeting; do
+		echo "\$ syncmapctl -m demo delete $k"
+		syncmapctl -m demo delete "$k"
+	done
+	echo "\$ syncmapctl -m demo health"
+	syncmapctl -m demo health
+	echo "(exit status $?)"
+	echo
+	demo syncmapctl -m demo compact
+	echo "\$ syncmapctl -m demo health"
+	syncmapctl -m demo health
+	echo "(exit status $?)"
+	echo
+	demo syncmapctl -m demo stats
+	echo "\$ syncmapctl stats --prometheus | grep syncmap_health"
+	syncmapctl stats --prometheus | grep '^syncmap_health.*demo'
+	echo
+	demo syncmapctl -m demo policy
+	demo syncmapctl -m demo policy multiplier=2,floor=4 adaptive=1
+	demo syncmapctl -m demo -j policy
+	demo syncmapctl create tuned policy multiplier=4
+	demo cat /sys/kernel/debug/syncmap/maps/tuned/policy
+	demo cat /sys/kernel/debug/syncmap/summary
+	demo syncmapctl destroy tuned
 	demo syncmapctl destroy demo
 	demo syncmapctl list
 fi
