@@ -145,7 +145,8 @@ static void promote_locked(struct syncmap *map, int reason)
 	dirty->amended = false;
 	/* Publish the dirty table's slots before its pointer. */
 	rcu_assign_pointer(map->read, dirty);
-	map->dirty = NULL;
+	/* syncmap_clear() peeks at it without the lock. */
+	WRITE_ONCE(map->dirty, NULL);
 	map->misses = 0;
 	map->cycle_copied = 0;
 	syncmap_table_put(old);
@@ -378,9 +379,10 @@ static int dirty_rebuild(struct syncmap *map)
 	map_unlock(map);
 	trace_dirty_rebuild(map, copied, expunged);
 
-	map->dirty_rebuilds++;
-	map->rebuild_copied += copied;
-	map->rebuild_expunged += expunged;
+	/* syncmap_get_stats() reads these without the mutex. */
+	WRITE_ONCE(map->dirty_rebuilds, map->dirty_rebuilds + 1);
+	WRITE_ONCE(map->rebuild_copied, map->rebuild_copied + copied);
+	WRITE_ONCE(map->rebuild_expunged, map->rebuild_expunged + expunged);
 	return 0;
 }
 
@@ -460,7 +462,7 @@ static int find_or_insert_locked(struct syncmap *map, u64 hash,
 		rcu_assign_pointer(fresh->p, nv);
 		syncmap_entry_live_add(fresh, 1);
 		syncmap_table_insert(map->dirty, hash, fresh);
-		map->new_keys++;
+		WRITE_ONCE(map->new_keys, map->new_keys + 1);
 		*ep = fresh;
 		return INSERTED;
 	}
@@ -1405,7 +1407,7 @@ int syncmap_compact(struct syncmap *map)
 	map->dirty = fresh;
 	promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
 	map_unlock(map);
-	map->compactions++;
+	WRITE_ONCE(map->compactions, map->compactions + 1);
 	mutex_unlock(&map->mutex);
 	return 0;
 }
