@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The differential test at native speed: random operation sequences run on
+ * syncmap's core and on the model of Go's sync.Map (diff.h), many more of
+ * them than the KUnit suite can afford in a VM.
+ *
+ * Profiles:
+ *   go      Go's own quick-check (TestMapMatchesRWMutex): sequences of
+ *           0-49 calls, keys and values random strings of 0-3 letters
+ *           a-z (so the empty key is common); every operation.
+ *   dense   13 keys (0-2 letters a-c) and as few values, so that CAS and
+ *           CAD compare equal, keys are deleted and come back, and the
+ *           dirty table is rebuilt and promoted over and over; 0-199
+ *           calls, and small or absent buffers (-ERANGE, NULL).
+ *   faults  dense, plus oversize arguments (-E2BIG) and an allocation
+ *           made to fail in one call in five (-ENOMEM: nothing changes).
+ *
+ * Usage: difftest [-n SEQUENCES] [-s SEED]; prints a line per profile,
+ * then "N passed, N failed".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/prandom.h>
+#include <shim.h>
+
+#include "diff.h"
+#include "map.h"
+
+struct profile {
+	const char *name;
+	int max_calls;		/* calls per sequence: 0 .. max_calls - 1 */
+	int max_len;		/* strings of 0 .. max_len - 1 letters */
+	int letters;
+	bool buffers;		/* small and NULL buffers */
+	bool faults;		/* oversize arguments, failing allocations */
+};
+
+static const struct profile profiles[] = {
+	{ "go", 50, 4, 26, false, false },
+	{ "dense", 200, 3, 3, true, false },
+	{ "faults", 200, 3, 3, true, true },
+};
+
+static u32 rnd(struct rnd_state *r, u32 n)
+{
+	return prandom_u32_state(r) % n;
+}
+
+static void random_str(struct rnd_state *r, const struct profile *p,
+		       struct go_str *s)
+{
+	int i;
+
+	s->len = rnd(r, p->max_len);
+	for (i = 0; i < s->len; i++)
+		s->b[i] = 'a' + rnd(r, p->letters);
+}
+
+static void random_op(struct rnd_state *r, const struct profile *p,
+		      struct diff_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->code = rnd(r, DIFF_OP_NR);
+	random_str(r, p, &op->key);
+	random_str(r, p, &op->val);
+	random_str(r, p, &op->old);
+	op->buf_size = GO_MODEL_STR;
+	op->chunk = 1 + rnd(r, 4);
+	if (p->buffers && rnd(r, 4) == 0)
+		op->buf_size = rnd(r, 3);	/* 0 is no buffer at all */
+	if (p->faults) {
+		if (rnd(r, 20) == 0)
+			op->oversize = 1 + rnd(r, 3);
+		if (rnd(r, 5) == 0)
+			op->fail_nth = 1 + rnd(r, 4);
+	}
+}
+
+static int run_profile(const struct profile *p, int sequences, u64 seed,
+		       unsigned long *calls, unsigned long *failed_allocs)
+{
+	struct rnd_state r;
+	struct diff d;
+	struct diff_op op;
+	int seq, call, n;
+
+	prandom_seed_state(&r, seed);
+	for (seq = 0; seq < sequences; seq++) {
+		if (diff_init(&d)) {
+			printf("# %s: %s\n", p->name, d.why);
+			return -1;
+		}
+		n = rnd(&r, p->max_calls);
+		for (call = 0; call < n; call++) {
+			random_op(&r, p, &op);
+			if (diff_model_room(&d) < 2)
+				break;
+			if (diff_step(&d, &op)) {
+				printf("# %s: seed %llu sequence %d call %d: %s\n#   %s\n",
+				       p->name, (unsigned long long)seed, seq,
+				       call, d.op, d.why);
+				return -1;
+			}
+		}
+		*calls += d.steps;
+		*failed_allocs += d.failed_allocs;
+		if (diff_finish(&d)) {
+			printf("# %s: seed %llu sequence %d, at the end: %s %s\n",
+			       p->name, (unsigned long long)seed, seq, d.op,
+			       d.why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int sequences = 5000, opt, i, passed = 0, failed = 0;
+	u64 seed = 20261122;
+
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		switch (opt) {
+		case 'n':
+			sequences = atoi(optarg);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-n SEQUENCES] [-s SEED]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (syncmap_core_init())
+		return 1;
+	for (i = 0; i < (int)ARRAY_SIZE(profiles); i++) {
+		unsigned long calls = 0, failed_allocs = 0;
+		unsigned long warnings = shim_warnings();
+		int ret;
+
+		ret = run_profile(&profiles[i], sequences, seed + i, &calls,
+				  &failed_allocs);
+		if (!ret && shim_warnings() != warnings) {
+			printf("# %s: %lu warning(s), see above\n",
+			       profiles[i].name, shim_warnings() - warnings);
+			ret = -1;
+		}
+		printf("%s %d %s: %d sequences, %lu calls, %lu failed allocations\n",
+		       ret ? "not ok" : "ok", i + 1, profiles[i].name, sequences,
+		       calls, failed_allocs);
+		if (ret)
+			failed++;
+		else
+			passed++;
+	}
+	syncmap_core_exit();
+	printf("difftest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
