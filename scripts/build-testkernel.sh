@@ -18,7 +18,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Bump when the recipe below changes in a way that alters the result.
-RECIPE=1
+RECIPE=2
 
 [ $# -gt 0 ] || set -- "$SYNCMAP_ROOT/scripts/testkernel.config"
 for f in "$@"; do
@@ -70,7 +70,9 @@ kmake() {
 }
 
 : >"$log"
-kmake tinyconfig
+# ARCH=x86_64: a 64-bit tinyconfig.  With the default ARCH=x86, allnoconfig
+# turns 64BIT off and the 32-bit defaults (FRAME_WARN=1024...) would stick.
+kmake ARCH=x86_64 tinyconfig
 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
 	"$out/.config" "${fragments[@]}" >>"$log" 2>&1 ||
 	die "$name: merge_config.sh failed; full log: $log"
@@ -106,10 +108,18 @@ echo "$elapsed" >"$out/.syncmap-build-seconds"
 touch "$stamp"
 say "$name: built in $((elapsed / 60))m$((elapsed % 60))s"
 
-# Keep the two newest builds of this kernel; older ones are dead weight.
+# Drop what earlier runs left: builds that never finished, and all but the
+# newest finished one besides this.  (We hold the lock: none is building.)
+for old in "$cache/$name"-[0-9]*/; do
+	old=${old%/}
+	if [ "$old" != "$out" ] && [ ! -f "$old/.syncmap-complete" ]; then
+		say "$name: removing unfinished build $old"
+		rm -rf "$old" "$old.log"
+	fi
+done
 # shellcheck disable=SC2012	# our own directory names: no odd characters
 ls -1dt "$cache/$name"-[0-9]*/ 2>/dev/null | tail -n +3 | while read -r old; do
-	say "$name: removing old build $old"
+	say "$name: removing old build ${old%/}"
 	rm -rf "${old%/}" "${old%/}.log"
 done
 echo "$out"

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# syncmap: entry points.  What the module is made of is in Kbuild; the work
+# behind the other targets is in scripts/.
+#
+#   make                  build syncmap.ko against KDIR
+#   make demo             boot Debian's 6.12 in QEMU with the module loaded
+#   make check            every build, lint and VM test; see scripts/check.sh
+#   make vm K=NAME        one VM test run: testkernel-6.12, debian-6.1,
+#                         debian-6.12 or debian-6.12-rt
+#   make testkernel       build (or find cached) the debug test kernel
+#   make clean
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: modules
+
+modules:
+	@test -d $(KDIR) || { echo "KDIR=$(KDIR) does not exist:" \
+		"install the kernel's headers or pass KDIR=<kernel build tree>" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+vm:
+	scripts/vm.sh $(K)
+
+testkernel:
+	scripts/build-testkernel.sh
+
+clean:
+	rm -rf build
+	-test ! -d $(KDIR) || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' \) -type f -print0 | \
+		xargs -0r rm -f
+	rm -f Module.symvers modules.order
+	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
+	-test ! -f tools/Makefile || $(MAKE) -C tools clean
+
+.PHONY: all modules check demo vm testkernel clean

@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: everything that must pass before a change lands.
+#
+#  1. the test kernel (built once, then cached);
+#  2. the module built with W=1, warnings as errors, against the test kernel
+#     and Debian's 6.1, 6.12 and 6.12-rt headers;
+#  3. checkpatch.pl --strict on every C file of the module, and sparse
+#     (make C=2) against the test kernel;
+#  4. a VM run on each kernel (scripts/vm-run.sh): KUnit where the kernel
+#     has it, the kselftests everywhere, splats and leaks fail the run;
+#  5. userspace tests, if tools/testing/Makefile exists (`make check` there).
+#
+# Goes on after a failure, prints one line per group and, last,
+# "N passed, N failed" over everything.  Exits 1 if anything failed.
+# Logs: build/check/ and build/logs/.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$SYNCMAP_BUILD/check
+mkdir -p "$SYNCMAP_BUILD"
+exec 8>"$SYNCMAP_BUILD/.check.lock"
+if ! flock -n 8; then
+	say "another 'make check' is running in this tree; waiting"
+	flock 8
+fi
+rm -rf "$out"
+mkdir -p "$out"
+
+groups=()
+declare -A passed failed skipped
+t0=$(date +%s)
+
+# record GROUP ok|fail|skip ITEM [DETAIL]
+record() {
+	local group=$1 status=$2 item=$3 detail=${4:-}
+
+	if [ -z "${passed[$group]+set}" ]; then
+		groups+=("$group")
+		passed[$group]=0 failed[$group]=0 skipped[$group]=0
+	fi
+	case $status in
+	ok)	passed[$group]=$((passed[$group] + 1)); echo "  ok    $group: $item" ;;
+	skip)	skipped[$group]=$((skipped[$group] + 1)); echo "  skip  $group: $item${detail:+ ($detail)}" ;;
+	*)	failed[$group]=$((failed[$group] + 1)); echo "  FAIL  $group: $item${detail:+ ($detail)}" ;;
+	esac
+}
+
+# add_counts GROUP FILE: fold a VM run's "passed failed skipped" in.
+add_counts() {
+	local group=$1 p f s
+
+	read -r p f s <"$2" || return 1
+	if [ -z "${passed[$group]+set}" ]; then
+		groups+=("$group")
+		passed[$group]=0 failed[$group]=0 skipped[$group]=0
+	fi
+	passed[$group]=$((passed[$group] + p))
+	failed[$group]=$((failed[$group] + f))
+	skipped[$group]=$((skipped[$group] + s))
+}
+
+section() {
+	echo
+	echo "==== $* ($(($(date +%s) - t0))s)"
+}
+
+# show_problems LOG PATTERN: the lines of a failed step worth reading.
+show_problems() {
+	grep -E "$2" "$1" | head -n 25 | sed 's/^/        /'
+	echo "        (full log: $1)"
+}
+
+# --- 1. The kernels ---------------------------------------------------------
+section "kernels"
+declare -A kdir image
+for k in $SYNCMAP_KERNELS; do
+	start=$(date +%s)
+	if kernel_paths "$k"; then
+		kdir[$k]=$KDIR
+		image[$k]=$KIMAGE
+		if [ -r "$KIMAGE" ]; then
+			record "$k" ok "kernel $(basename "$KDIR") ($(($(date +%s) - start))s)"
+		else
+			record "$k" fail "kernel" "cannot read $KIMAGE"
+			unset "kdir[$k]"
+		fi
+	else
+		record "$k" fail "kernel"
+	fi
+done
+tk=${kdir[testkernel-6.12]:-}
+
+# --- 2. W=1 builds ----------------------------------------------------------
+section "module builds with W=1, warnings are errors"
+for k in $SYNCMAP_KERNELS; do
+	[ -n "${kdir[$k]:-}" ] || continue
+	src=$out/w1-$k
+	copy_module_source "$src"
+	log=$out/w1-$k.log
+	if make -C "${kdir[$k]}" M="$src" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
+	   ! grep -qE 'warning:|WARNING:' "$log"; then
+		record "$k" ok "W=1 build"
+	else
+		record "$k" fail "W=1 build"
+		show_problems "$log" 'warning:|WARNING:|error:|Error'
+	fi
+done
+
+# --- 3. checkpatch and sparse -----------------------------------------------
+section "checkpatch --strict, sparse"
+linux_src=$("$SYNCMAP_ROOT/scripts/linux-src.sh" 2>>"$out/linux-src.log")
+if [ -z "$linux_src" ]; then
+	record lint fail "checkpatch" "no linux source tree: see $out/linux-src.log"
+else
+	mapfile -t sources < <(cd "$SYNCMAP_ROOT" && find kmod include kunit samples \
+		-name '*.[ch]' 2>/dev/null | sort)
+	for f in "${sources[@]}"; do
+		log=$out/checkpatch-${f//\//_}.log
+		# Accepted findings: scripts/checkpatch.ignore.
+		ignore=$(awk -v f="$f" '$1 == f { print $2 }' \
+			"$SYNCMAP_ROOT/scripts/checkpatch.ignore")
+		if (cd "$SYNCMAP_ROOT" && "$linux_src/scripts/checkpatch.pl" --strict \
+			--no-tree --no-summary --show-types ${ignore:+--ignore "$ignore"} \
+			-f "$f") >"$log" 2>&1; then
+			record lint ok "checkpatch $f${ignore:+ (ignoring $ignore)}"
+		else
+			record lint fail "checkpatch $f"
+			show_problems "$log" '^(ERROR|WARNING|CHECK)|^#[0-9]+:|^\+'
+		fi
+	done
+fi
+
+if [ -n "$tk" ]; then
+	src=$out/sparse
+	copy_module_source "$src"
+	log=$out/sparse.log
+	if make -C "$tk" M="$src" C=2 modules >"$log" 2>&1 &&
+	   ! grep -qE ': (warning|error):' "$log"; then
+		record lint ok "sparse (C=2, testkernel-6.12)"
+	else
+		record lint fail "sparse (C=2, testkernel-6.12)"
+		show_problems "$log" ': (warning|error):|Error'
+	fi
+else
+	record lint fail "sparse" "no test kernel"
+fi
+
+# --- 4. VM runs -------------------------------------------------------------
+for k in $SYNCMAP_KERNELS; do
+	[ -n "${kdir[$k]:-}" ] || continue
+	section "VM run: $k"
+	"$SYNCMAP_ROOT/scripts/vm-run.sh" --name "$k" "${image[$k]}" "${kdir[$k]}" 2>&1 |
+		grep -v '^[^ ].*: [0-9]* passed, [0-9]* failed'
+	add_counts "$k" "$SYNCMAP_BUILD/vm/$k/counts" ||
+		record "$k" fail "VM run" "it reported no results"
+done
+
+# --- 5. Userspace tests, once another issue adds them -------------------------
+if [ -f "$SYNCMAP_ROOT/tools/testing/Makefile" ]; then
+	section "userspace tests (make -C tools/testing check)"
+	log=$out/userspace.log
+	if make -C "$SYNCMAP_ROOT/tools/testing" check >"$log" 2>&1; then
+		record userspace ok "make -C tools/testing check"
+	else
+		record userspace fail "make -C tools/testing check"
+		tail -n 25 "$log" | sed 's/^/        /'
+		echo "        (full log: $log)"
+	fi
+fi
+
+# --- Summary ----------------------------------------------------------------
+section "summary"
+total_p=0
+total_f=0
+for g in "${groups[@]}"; do
+	line="$g: ${passed[$g]} passed, ${failed[$g]} failed"
+	[ "${skipped[$g]}" = 0 ] || line+=", ${skipped[$g]} skipped"
+	echo "$line"
+	total_p=$((total_p + passed[$g]))
+	total_f=$((total_f + failed[$g]))
+done
+echo "$total_p passed, $total_f failed"
+[ "$total_f" = 0 ]

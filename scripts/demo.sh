@@ -1,0 +1,13 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make demo`: on a fresh Debian 12 machine, install what is missing, build
+# syncmap against Debian's stock 6.12 kernel, boot that kernel in QEMU, load
+# the module and run scripts/demo-guest.sh in the VM, showing its output.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$SYNCMAP_ROOT/scripts/deps.sh"
+kernel_paths debian-6.12 || exit 1
+exec "$SYNCMAP_ROOT/scripts/vm-run.sh" --demo --name demo-debian-6.12 \
+	--timeout "${SYNCMAP_VM_TIMEOUT:-300}" "$KIMAGE" "$KDIR"
