@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RCU callbacks for the shim, over whichever grace periods the flavour
- * (rcu-urcu.c, rcu-c11.c) provides: call_rcu() queues to one thread that
- * takes the callbacks in batches, waits for a grace period and runs them
- * in atomic context, as the kernel's softirq does (the shim's
- * might_sleep() checks that).  rcu_barrier() waits until every callback
- * queued before it has run.
+ * (rcu-urcu.c, rcu-c11.c) provides.
+ *
+ * As in the kernel, queueing a callback is cheap and the work is batched:
+ * call_rcu() pushes onto a lock-free stack (one compare-and-exchange; a
+ * wake-up only when the stack was empty), and one thread takes the whole
+ * stack, waits for a grace period, runs the callbacks in the order they
+ * were queued, in atomic context as the kernel's softirq does (the shim's
+ * might_sleep() checks that), then lets about a millisecond of callbacks
+ * gather before the next batch, as a kernel grace period would.
+ *
+ * rcu_barrier() cuts that short, queues a callback of its own and waits
+ * for it to run: every callback queued before it is in the same batch or
+ * an earlier one, and runs first.
  *
  * liburcu has its own call_rcu() thread, but it naps 10 ms between
  * batches, which made every rcu_barrier() (two per syncmap_destroy())
@@ -13,36 +21,54 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <linux/rcupdate.h>
 #include <shim.h>
 
-/* The callback queue. */
-static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cb_more = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t cb_done = PTHREAD_COND_INITIALIZER;
-static struct cds_wfcq_node *cb_head, **cb_tail = &cb_head;
-static unsigned long cb_queued, cb_ran;
-static bool cb_thread_started;
+static struct cds_wfcq_node *pending;		/* a stack, newest first */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t more = PTHREAD_COND_INITIALIZER;	/* not empty */
+static pthread_cond_t hurry = PTHREAD_COND_INITIALIZER;	/* a barrier */
+static pthread_cond_t done = PTHREAD_COND_INITIALIZER;	/* a barrier ran */
+static int barriers_waiting;			/* under lock */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+struct barrier {
+	struct rcu_head head;
+	bool done;				/* under lock */
+};
+
+/* The batch, oldest first. */
+static struct cds_wfcq_node *take_batch(void)
+{
+	struct cds_wfcq_node *n, *next, *fifo = NULL;
+
+	n = __atomic_exchange_n(&pending, NULL, __ATOMIC_ACQUIRE);
+	for (; n; n = next) {
+		next = n->next;
+		n->next = fifo;
+		fifo = n;
+	}
+	return fifo;
+}
 
 static void *cb_thread(void *arg)
 {
 	struct cds_wfcq_node *batch, *next;
-	unsigned long n;
+	struct timespec nap;
 
 	(void)arg;
-	pthread_mutex_lock(&cb_lock);
 	for (;;) {
-		while (!cb_head)
-			pthread_cond_wait(&cb_more, &cb_lock);
-		batch = cb_head;
-		cb_head = NULL;
-		cb_tail = &cb_head;
-		pthread_mutex_unlock(&cb_lock);
+		pthread_mutex_lock(&lock);
+		while (!__atomic_load_n(&pending, __ATOMIC_RELAXED))
+			pthread_cond_wait(&more, &lock);
+		pthread_mutex_unlock(&lock);
 
+		batch = take_batch();
 		shim_synchronize_rcu();
 		shim_thread.atomic_depth++;	/* callbacks run in softirq */
-		for (n = 0; batch; batch = next, n++) {
+		for (; batch; batch = next) {
 			struct rcu_head *head = container_of(batch,
 							     struct rcu_head, next);
 
@@ -51,40 +77,71 @@ static void *cb_thread(void *arg)
 		}
 		shim_thread.atomic_depth--;
 
-		pthread_mutex_lock(&cb_lock);
-		cb_ran += n;
-		pthread_cond_broadcast(&cb_done);
+		/* Let a grace period's worth gather, unless a barrier waits. */
+		clock_gettime(CLOCK_REALTIME, &nap);
+		nap.tv_nsec += 1000000;
+		if (nap.tv_nsec >= 1000000000) {
+			nap.tv_sec++;
+			nap.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&lock);
+		if (!barriers_waiting)
+			pthread_cond_timedwait(&hurry, &lock, &nap);
+		pthread_mutex_unlock(&lock);
 	}
 	return NULL;
 }
 
-void shim_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
+static void start(void)
 {
 	pthread_t t;
 
+	if (pthread_create(&t, NULL, cb_thread, NULL))
+		abort();
+	pthread_detach(t);
+}
+
+void shim_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
+{
+	struct cds_wfcq_node *old = __atomic_load_n(&pending, __ATOMIC_RELAXED);
+
+	pthread_once(&once, start);
 	head->func = func;
-	head->next.next = NULL;
-	pthread_mutex_lock(&cb_lock);
-	if (!cb_thread_started) {
-		if (pthread_create(&t, NULL, cb_thread, NULL))
-			abort();
-		pthread_detach(t);
-		cb_thread_started = true;
+	do {
+		head->next.next = old;
+	} while (!__atomic_compare_exchange_n(&pending, &old, &head->next, true,
+					      __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+	if (!old) {
+		/* The thread may be waiting for this first one. */
+		pthread_mutex_lock(&lock);
+		pthread_cond_signal(&more);
+		pthread_mutex_unlock(&lock);
 	}
-	*cb_tail = &head->next;
-	cb_tail = &head->next.next;
-	cb_queued++;
-	pthread_cond_signal(&cb_more);
-	pthread_mutex_unlock(&cb_lock);
+}
+
+static void barrier_done(struct rcu_head *head)
+{
+	struct barrier *b = container_of(head, struct barrier, head);
+
+	pthread_mutex_lock(&lock);
+	b->done = true;
+	pthread_cond_broadcast(&done);
+	pthread_mutex_unlock(&lock);
 }
 
 void shim_rcu_barrier(void)
 {
-	unsigned long target;
+	struct barrier b = { .done = false };
 
-	pthread_mutex_lock(&cb_lock);
-	target = cb_queued;
-	while (cb_ran < target)
-		pthread_cond_wait(&cb_done, &cb_lock);
-	pthread_mutex_unlock(&cb_lock);
+	pthread_mutex_lock(&lock);
+	barriers_waiting++;
+	pthread_cond_signal(&hurry);
+	pthread_mutex_unlock(&lock);
+	shim_call_rcu(&b.head, barrier_done);
+	pthread_mutex_lock(&lock);
+	while (!b.done)
+		pthread_cond_wait(&done, &lock);
+	barriers_waiting--;
+	pthread_mutex_unlock(&lock);
 }
