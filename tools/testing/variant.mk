@@ -78,8 +78,8 @@ $(B)/obj/%.o: $(ROOT)/%.c $(ROOT)/$(T)/variant.mk
 	@$(if $(Q),echo "  CC [$(V)] $*.c")
 	$(Q)$(VCC) $(VFLAGS) $(BASE) $(SHIM_INCLUDES) -MMD -MP -c -o $@ $<
 
-# It sees liburcu's headers, not the shim's.
-$(B)/obj/$(T)/shim/rcu-urcu.o: SHIM_INCLUDES :=
+# These see liburcu's headers, not the shim's.
+$(B)/obj/$(T)/shim/rcu-urcu.o $(B)/obj/$(T)/bench_peers.o: SHIM_INCLUDES :=
 
 $(B)/libsyncmap.a: $(call objs,$(CORE) $(SHIM))
 	@rm -f $@
