@@ -9,6 +9,9 @@
 #   make vm K=NAME        one VM test run: testkernel-6.12, debian-6.1,
 #                         debian-6.12 or debian-6.12-rt
 #   make testkernel       build (or find cached) the debug test kernel
+#   make fuzz             fuzz the core in userspace for FUZZ_TIME seconds
+#   make bench-native     the core in userspace beside Go's sync.Map;
+#                         writes docs/bench-native.md (tools/testing)
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -32,6 +35,9 @@ vm:
 testkernel:
 	scripts/build-testkernel.sh
 
+fuzz bench-native:
+	$(MAKE) -C tools/testing $@
+
 clean:
 	rm -rf build
 	-test ! -d $(KDIR) || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -42,4 +48,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo vm testkernel clean
+.PHONY: all modules check demo vm testkernel fuzz bench-native clean

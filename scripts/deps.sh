@@ -18,6 +18,7 @@ base_pkgs=(
 	linux-headers-amd64 linux-image-amd64
 	liburcu-dev
 	clang llvm libclang-rt-14-dev valgrind gnuplot-nox
+	golang-1.19	# Go's own sync.Map benchmarks, for make bench-native
 )
 
 apt_updated=
