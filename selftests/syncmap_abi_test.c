@@ -529,7 +529,7 @@ TEST_F(map, unknown_commands)
 	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SYNCMAP_IOC_MAGIC, 0x7f,
 					    struct syncmap_ioc_op), &op));
 	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SYNCMAP_IOC_MAGIC, 0x30,
+	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SYNCMAP_IOC_MAGIC, 0x3f,
 					    struct syncmap_ioc_op), &op));
 	EXPECT_EQ(ENOTTY, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, _IOWR(SYNCMAP_IOC_MAGIC, 0x06,
@@ -631,7 +631,7 @@ TEST(bind)
 	EXPECT_EQ(ENAMETOOLONG, errno);
 	/* Junk after the NUL, flags, reserved. */
 	memset(&a, 0, sizeof(a));
-	strcpy(a.name, "default");
+	sm_set_name(a.name, "default");
 	a.name[40] = 'x';
 	EXPECT_EQ(-1, ioctl(fd, SYNCMAP_IOC_BIND, &a));
 	EXPECT_EQ(EINVAL, errno);

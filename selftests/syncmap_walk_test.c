@@ -33,9 +33,10 @@
 #define WALK_SECONDS	4
 #define WALK_BUF	2048
 
+/* Shared by the test, its writer threads and its writer processes. */
 struct shared {
-	volatile int stop;
-	volatile int clears;	/* writers also clear the map */
+	int stop;		/* __atomic */
+	int clears;		/* writers also clear the map */
 	unsigned long ops[WRITERS];
 };
 
@@ -58,7 +59,7 @@ static void writer(const char *name, struct shared *sh, int id)
 
 	if (fd < 0)
 		return;
-	while (!sh->stop) {
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_RELAXED)) {
 		int r = rand_r(&seed);
 
 		snprintf(key, sizeof(key), "c%d-%d", id, r % CHURN);
@@ -173,7 +174,7 @@ static int stop_writers(FIXTURE_DATA(walk) *self)
 {
 	int i, status, bad = 0;
 
-	self->sh->stop = 1;
+	__atomic_store_n(&self->sh->stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 2; i++)
 		pthread_join(self->threads[i], NULL);
 	for (i = 0; i < 2; i++) {
@@ -270,7 +271,7 @@ TEST_F_TIMEOUT(walk, every_stable_key_once_under_writers, 180)
 	}
 	EXPECT_EQ(0, stop_writers(self));
 	ASSERT_EQ(0, sm_stats(self->fd, &s1));
-	TH_LOG("%u walks (last: %u records in %u calls); writers did %lu %lu %lu %lu ops; %llu promotions",
+	TH_LOG("%u walks (last: %u records, %u calls); writers: %lu %lu %lu %lu ops; %llu promotions",
 	       walks, r->records, r->calls, self->sh->ops[0], self->sh->ops[1],
 	       self->sh->ops[2], self->sh->ops[3],
 	       (unsigned long long)(s1.promotions - s0.promotions));

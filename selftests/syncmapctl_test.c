@@ -74,7 +74,8 @@ static void ctlv(struct run *r, const char *input, uid_t uid,
 	args[i + 1] = NULL;
 	if (!r->out)
 		r->out = malloc(OUT_MAX);
-	r->out[0] = r->err[0] = '\0';
+	r->out[0] = '\0';
+	r->err[0] = '\0';
 	r->status = -1;
 	pid = fork();
 	if (pid < 0)
@@ -169,6 +170,11 @@ static void drop_hold_time(char *json)
 		memmove(p, end, strlen(end) + 1);
 }
 
+static bool contains(const char *s, const char *part)
+{
+	return strstr(s, part);
+}
+
 static bool starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
@@ -221,30 +227,30 @@ TEST_F(cli, create_info_chmod_list_destroy)
 	EXPECT_EQ(0, strncmp(self->expect, r->out, strlen(self->expect)));
 	CTL(r, "info", name);
 	EXPECT_EQ(0, r->status);
-	EXPECT_TRUE(strstr(r->out, "0640") != NULL);
+	EXPECT_TRUE(contains(r->out, "0640"));
 
 	CTL(r, "-j", "chmod", name, "600");
 	EXPECT_EQ(0, r->status);
 	EXPECT_STREQ("{\"ok\":true}\n", r->out);
 	CTL(r, "-j", "info", name);
-	EXPECT_TRUE(strstr(r->out, "\"mode\":384,") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"mode\":384,"));
 
 	CTL(r, "-j", "list");
 	EXPECT_EQ(0, r->status);
 	EXPECT_EQ(0, strncmp("{\"maps\":[{\"name\":", r->out, 17));
 	snprintf(self->expect, sizeof(self->expect), "{\"name\":\"%s\",", name);
-	EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
-	EXPECT_TRUE(strstr(r->out, "{\"name\":\"default\",\"uid\":0,\"gid\":0,\"mode\":384,") != NULL);
+	EXPECT_TRUE(contains(r->out, self->expect));
+	EXPECT_TRUE(contains(r->out, "{\"name\":\"default\",\"uid\":0,\"gid\":0,\"mode\":384,"));
 	EXPECT_EQ(1, count_lines(r->out));
 	CTL(r, "list");
 	EXPECT_EQ(0, r->status);
 	EXPECT_EQ(0, strncmp("NAME", r->out, 4));
-	EXPECT_TRUE(strstr(r->out, name) != NULL);
+	EXPECT_TRUE(contains(r->out, name));
 
 	CTL(r, "-j", "create", name);
 	EXPECT_EQ(1, r->status);
 	EXPECT_STREQ("{\"error\":\"File exists\",\"errno\":17}\n", r->out);
-	EXPECT_TRUE(strstr(r->err, "EEXIST") != NULL);
+	EXPECT_TRUE(contains(r->err, "EEXIST"));
 
 	CTL(r, "-j", "destroy", name);
 	EXPECT_EQ(0, r->status);
@@ -253,14 +259,14 @@ TEST_F(cli, create_info_chmod_list_destroy)
 	EXPECT_EQ(1, r->status);
 	EXPECT_STREQ("{\"error\":\"No such file or directory\",\"errno\":2}\n",
 		     r->out);
-	EXPECT_TRUE(strstr(r->err, "ENOENT") != NULL);
+	EXPECT_TRUE(contains(r->err, "ENOENT"));
 	CTL(r, "-j", "destroy", "default");
 	EXPECT_EQ(1, r->status);
-	EXPECT_TRUE(strstr(r->out, "\"errno\":16}") != NULL);
-	EXPECT_TRUE(strstr(r->err, "EBUSY") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"errno\":16}"));
+	EXPECT_TRUE(contains(r->err, "EBUSY"));
 	CTL(r, "-j", "create", ".bad");
 	EXPECT_EQ(1, r->status);
-	EXPECT_TRUE(strstr(r->out, "\"errno\":22}") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"errno\":22}"));
 }
 
 TEST_F(cli, store_and_load)
@@ -405,14 +411,14 @@ TEST_F(cli, range_len_clear)
 	CTL(r, "-m", self->name, "store", "bb", "22");
 	CTL(r, "-j", "-m", self->name, "range");
 	EXPECT_EQ(0, strncmp("{\"entries\":[{", r->out, 13));
-	EXPECT_TRUE(strstr(r->out, "{\"key\":\"a\",\"value\":\"1\"}") != NULL);
-	EXPECT_TRUE(strstr(r->out, "{\"key\":\"bb\",\"value\":\"22\"}") != NULL);
-	EXPECT_TRUE(strstr(r->out, "{\"key\":\"k\",\"value\":\"v\"}") != NULL);
+	EXPECT_TRUE(contains(r->out, "{\"key\":\"a\",\"value\":\"1\"}"));
+	EXPECT_TRUE(contains(r->out, "{\"key\":\"bb\",\"value\":\"22\"}"));
+	EXPECT_TRUE(contains(r->out, "{\"key\":\"k\",\"value\":\"v\"}"));
 	EXPECT_EQ(1, count_lines(r->out));
 	CTL(r, "-m", self->name, "range");
 	EXPECT_EQ(3, count_lines(r->out));
-	EXPECT_TRUE(strstr(r->out, "bb  22\n") != NULL);
-	EXPECT_TRUE(strstr(r->out, "a   1\n") != NULL);
+	EXPECT_TRUE(contains(r->out, "bb  22\n"));
+	EXPECT_TRUE(contains(r->out, "a   1\n"));
 
 	CTL(r, "-j", "-m", self->name, "len");
 	EXPECT_EQ(0, r->status);
@@ -478,7 +484,7 @@ TEST_F(cli, byte_strings)
 	/* Bad hex is a usage error. */
 	CTL(r, "-j", "-m", self->name, "store", "hex:0", "v");
 	EXPECT_EQ(2, r->status);
-	EXPECT_TRUE(strstr(r->out, "\"errno\":22}") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"errno\":22}"));
 	CTL(r, "-m", self->name, "store", "k", "hex:zz");
 	EXPECT_EQ(2, r->status);
 	CTL(r, "-j", "-m", self->name, "len");
@@ -508,13 +514,13 @@ TEST_F(cli, stats)
 				"\"dirty_present\":true,\"amended\":true,\"len\":2,")) {
 		TH_LOG("got %s", r->out);
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		snprintf(self->expect, sizeof(self->expect), "\"%s\":", fields[i]);
-		EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
+		EXPECT_TRUE(contains(r->out, self->expect));
 	}
 	EXPECT_EQ(1, count_lines(r->out));
 	/* Reading stats, info or len changes nothing and counts no miss. */
-	strcpy(first, r->out);
+	snprintf(first, sizeof(first), "%s", r->out);
 	drop_hold_time(first);
 	CTL(r, "-m", self->name, "len");
 	CTL(r, "-m", self->name, "info");
@@ -524,9 +530,9 @@ TEST_F(cli, stats)
 	/* Plain. */
 	CTL(r, "-m", self->name, "stats");
 	EXPECT_EQ(0, r->status);
-	EXPECT_TRUE(strstr(r->out, "misses") != NULL);
-	EXPECT_TRUE(strstr(r->out, "amended") != NULL);
-	EXPECT_EQ((int)(sizeof(fields) / sizeof(fields[0])),
+	EXPECT_TRUE(contains(r->out, "misses"));
+	EXPECT_TRUE(contains(r->out, "amended"));
+	EXPECT_EQ((int)(ARRAY_SIZE(fields)),
 		  count_lines(r->out));
 }
 
@@ -537,28 +543,28 @@ TEST_F(cli, stats_prometheus)
 	CTL(r, "-m", self->name, "store", "a", "1");
 	CTL(r, "-m", self->name, "stats", "--prometheus");
 	EXPECT_EQ(0, r->status);
-	EXPECT_TRUE(strstr(r->out, "# HELP syncmap_misses ") != NULL);
-	EXPECT_TRUE(strstr(r->out, "# TYPE syncmap_misses gauge\n") != NULL);
-	EXPECT_TRUE(strstr(r->out, "# TYPE syncmap_promotions_total counter\n") != NULL);
-	EXPECT_TRUE(strstr(r->out, "# TYPE syncmap_amended gauge\n") != NULL);
+	EXPECT_TRUE(contains(r->out, "# HELP syncmap_misses "));
+	EXPECT_TRUE(contains(r->out, "# TYPE syncmap_misses gauge\n"));
+	EXPECT_TRUE(contains(r->out, "# TYPE syncmap_promotions_total counter\n"));
+	EXPECT_TRUE(contains(r->out, "# TYPE syncmap_amended gauge\n"));
 	snprintf(self->expect, sizeof(self->expect),
 		 "syncmap_len{map=\"%s\"} 1\n", self->name);
-	EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
+	EXPECT_TRUE(contains(r->out, self->expect));
 	snprintf(self->expect, sizeof(self->expect),
 		 "syncmap_amended{map=\"%s\"} 1\n", self->name);
-	EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
+	EXPECT_TRUE(contains(r->out, self->expect));
 	snprintf(self->expect, sizeof(self->expect),
 		 "syncmap_stores_total{map=\"%s\"} 1\n", self->name);
-	EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
+	EXPECT_TRUE(contains(r->out, self->expect));
 	/* Only -m's map when -m is given... */
-	EXPECT_TRUE(strstr(r->out, "map=\"default\"") == NULL);
+	EXPECT_FALSE(contains(r->out, "map=\"default\""));
 	/* ...every readable map otherwise. */
 	CTL(r, "stats", "--prometheus");
 	EXPECT_EQ(0, r->status);
-	EXPECT_TRUE(strstr(r->out, "syncmap_len{map=\"default\"} ") != NULL);
+	EXPECT_TRUE(contains(r->out, "syncmap_len{map=\"default\"} "));
 	snprintf(self->expect, sizeof(self->expect),
 		 "syncmap_len{map=\"%s\"} 1\n", self->name);
-	EXPECT_TRUE(strstr(r->out, self->expect) != NULL);
+	EXPECT_TRUE(contains(r->out, self->expect));
 	/* Every sample line is NAME{map="..."} VALUE. */
 	EXPECT_EQ(0, bad_prometheus_lines(r->out));
 }
@@ -572,10 +578,10 @@ TEST_F(cli, usage_errors_exit_2)
 	CTL(r, "-j", "bogus");
 	EXPECT_EQ(2, r->status);
 	EXPECT_EQ(0, strncmp("{\"error\":\"", r->out, 10));
-	EXPECT_TRUE(strstr(r->out, "\"errno\":22}\n") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"errno\":22}\n"));
 	CTL(r, "-m", self->name, "store", "k");
 	EXPECT_EQ(2, r->status);
-	EXPECT_TRUE(strstr(r->err, "KEY VALUE") != NULL);
+	EXPECT_TRUE(contains(r->err, "KEY VALUE"));
 	CTL(r, "-m", self->name, "load", "k", "extra");
 	EXPECT_EQ(2, r->status);
 	CTL(r, "-m", self->name, "cas", "k", "old");
@@ -616,12 +622,12 @@ TEST_F(cli, operation_errors_exit_1)
 	EXPECT_EQ(1, r->status);
 	EXPECT_STREQ("{\"error\":\"No such file or directory\",\"errno\":2}\n",
 		     r->out);
-	EXPECT_TRUE(strstr(r->err, "ENOENT") != NULL);
+	EXPECT_TRUE(contains(r->err, "ENOENT"));
 	memset(big, 'k', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	CTL(r, "-m", self->name, "store", big, "v");
 	EXPECT_EQ(1, r->status);
-	EXPECT_TRUE(strstr(r->err, "E2BIG") != NULL);
+	EXPECT_TRUE(contains(r->err, "E2BIG"));
 	CTL(r, "-j", "-m", self->name, "store", big, "v");
 	EXPECT_STREQ("{\"error\":\"Argument list too long\",\"errno\":7}\n",
 		     r->out);
@@ -636,8 +642,8 @@ TEST_F(cli, help_and_version)
 	CTL(r, "--help");
 	EXPECT_EQ(0, r->status);
 	EXPECT_EQ(0, strncmp("Usage: syncmapctl", r->out, 17));
-	EXPECT_TRUE(strstr(r->out, "load-or-store KEY VALUE") != NULL);
-	EXPECT_TRUE(strstr(r->out, "batch FILE|-") != NULL);
+	EXPECT_TRUE(contains(r->out, "load-or-store KEY VALUE"));
+	EXPECT_TRUE(contains(r->out, "batch FILE|-"));
 	CTL(r, "help");
 	EXPECT_EQ(0, r->status);
 	EXPECT_EQ(0, strncmp("Usage: syncmapctl", r->out, 17));
@@ -719,8 +725,8 @@ TEST_F(cli, batch_stops_at_failing_line)
 	EXPECT_STREQ("{\"ok\":true}\n"
 		     "{\"error\":\"Argument list too long\",\"errno\":7,\"line\":2}\n",
 		     r->out);
-	EXPECT_TRUE(strstr(r->err, "line 2") != NULL);
-	EXPECT_TRUE(strstr(r->err, "E2BIG") != NULL);
+	EXPECT_TRUE(contains(r->err, "line 2"));
+	EXPECT_TRUE(contains(r->err, "E2BIG"));
 	CTL(r, "-j", "-m", self->name, "range");
 	EXPECT_STREQ("{\"entries\":[{\"key\":\"a\",\"value\":\"1\"}]}\n", r->out);
 
@@ -728,12 +734,12 @@ TEST_F(cli, batch_stops_at_failing_line)
 	CTL_IN(r, "store b 2\n\n# comment\nfrobnicate\nstore c 3\n",
 	       "-j", "-m", self->name, "batch", "-");
 	EXPECT_EQ(2, r->status);
-	EXPECT_TRUE(strstr(r->out, "\"errno\":22,\"line\":4}\n") != NULL);
-	EXPECT_TRUE(strstr(r->err, "line 4") != NULL);
+	EXPECT_TRUE(contains(r->out, "\"errno\":22,\"line\":4}\n"));
+	EXPECT_TRUE(contains(r->err, "line 4"));
 	CTL_IN(r, "store d 4\nstore \"unterminated 5\n", "-m", self->name,
 	       "batch", "-");
 	EXPECT_EQ(2, r->status);
-	EXPECT_TRUE(strstr(r->err, "line 2") != NULL);
+	EXPECT_TRUE(contains(r->err, "line 2"));
 	CTL_IN(r, "store e \"bad\\qescape\"\n", "-m", self->name, "batch", "-");
 	EXPECT_EQ(2, r->status);
 	CTL_IN(r, "store f\n", "-m", self->name, "batch", "-");
@@ -782,16 +788,16 @@ TEST_F(cli, batch_of_thousands_in_order)
 		char want[64];
 
 		if (n < 2000)
-			strcpy(want, "{\"ok\":true}");
+			snprintf(want, sizeof(want), "{\"ok\":true}");
 		else if (n < 4000)
 			snprintf(want, sizeof(want),
 				 "{\"found\":true,\"value\":\"v%d\"}", n - 2000);
 		else if (n == 4000)
-			strcpy(want, "{\"ok\":true}");
+			snprintf(want, sizeof(want), "{\"ok\":true}");
 		else if (n == 4001)
-			strcpy(want, "{\"found\":false,\"value\":null}");
+			snprintf(want, sizeof(want), "{\"found\":false,\"value\":null}");
 		else
-			strcpy(want, "{\"len\":1999}");
+			snprintf(want, sizeof(want), "{\"len\":1999}");
 		if (strcmp(want, line))
 			bad++;
 	}
@@ -832,7 +838,7 @@ TEST_F(cli, permissions_of_another_user)
 	CTL(r, "-m", self->name, "store", "k", "v");
 	CTL_AS(r, 65534, "-m", self->name, "load", "k");
 	EXPECT_EQ(1, r->status);
-	EXPECT_TRUE(strstr(r->err, "EACCES") != NULL);
+	EXPECT_TRUE(contains(r->err, "EACCES"));
 	CTL(r, "chmod", self->name, "644");
 	CTL_AS(r, 65534, "-j", "-m", self->name, "load", "k");
 	EXPECT_EQ(0, r->status);
@@ -847,8 +853,8 @@ TEST_F(cli, permissions_of_another_user)
 	/* What another user may not read, its list does not show. */
 	CTL_AS(r, 65534, "-j", "list");
 	EXPECT_EQ(0, r->status);
-	EXPECT_TRUE(strstr(r->out, self->name) != NULL);
-	EXPECT_TRUE(strstr(r->out, "\"default\"") == NULL);
+	EXPECT_TRUE(contains(r->out, self->name));
+	EXPECT_FALSE(contains(r->out, "\"default\""));
 	chmod(SM_DEVICE, mode);
 }
 

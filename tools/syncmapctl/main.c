@@ -23,7 +23,8 @@ static int do_help(struct ctx *ctx, int argc, const struct arg *argv);
 
 static const struct cmd cmds[] = {
 	/* Named maps. */
-	{ "create",	do_create,	"NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]", 0 },
+	{ "create",	do_create,
+	  "NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]", 0 },
 	{ "destroy",	do_destroy,	"NAME", 0 },
 	{ "list",	do_list,	"", 0 },
 	{ "info",	do_info,	"[NAME]", 0 },
@@ -54,13 +55,13 @@ const struct cmd *cmd_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(cmds[i].name, name))
 			return &cmds[i];
 	return NULL;
 }
 
-static void help(FILE *f)
+static void print_help(FILE *f)
 {
 	fprintf(f,
 "Usage: syncmapctl [OPTIONS] COMMAND [ARGS]\n"
@@ -126,7 +127,7 @@ static int do_help(struct ctx *ctx, int argc, const struct arg *argv)
 	(void)argv;
 	if (argc)
 		return usage_args(ctx);
-	help(stdout);
+	print_help(stdout);
 	return EXIT_OK;
 }
 
@@ -400,7 +401,7 @@ int main(int argc, char **argv)
 			ctx.map_given = true;
 			break;
 		case 'h':
-			help(stdout);
+			print_help(stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("syncmapctl %s\n", SYNCMAPCTL_VERSION);

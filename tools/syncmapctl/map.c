@@ -354,20 +354,25 @@ static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
 	return EXIT_OK;
 }
 
-/* Call @fn for each record of a walk. */
-#define for_each_walk_entry(w, off, e, key, value)			\
-	for ((off) = 0;							\
-	     (off) < (w)->len &&					\
-	     ((e) = (struct syncmap_walk_entry *)((w)->data + (off)),	\
-	      (key) = (w)->data + (off) + sizeof(*(e)),			\
-	      (value) = (key) + (e)->key_len, 1);			\
-	     (off) += SYNCMAP_WALK_ENTRY_SIZE((e)->key_len, (e)->value_len))
+/* The record of a walk at *@off, advancing *@off past it; false at the end. */
+static bool walk_next(const struct walk_out *w, size_t *off,
+		      const struct syncmap_walk_entry **e,
+		      const unsigned char **key, const unsigned char **value)
+{
+	if (*off >= w->len)
+		return false;
+	*e = (const struct syncmap_walk_entry *)(w->data + *off);
+	*key = w->data + *off + sizeof(**e);
+	*value = *key + (*e)->key_len;
+	*off += SYNCMAP_WALK_ENTRY_SIZE((*e)->key_len, (*e)->value_len);
+	return true;
+}
 
 int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 {
+	const struct syncmap_walk_entry *e;
+	const unsigned char *key, *value;
 	struct walk_out w = { 0 };
-	struct syncmap_walk_entry *e;
-	unsigned char *key, *value;
 	size_t off, width = 0, kw;
 	int fd, ret;
 
@@ -385,7 +390,7 @@ int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 		jw_start_object(ctx->jw);
 		jw_name(ctx->jw, "entries");
 		jw_start_array(ctx->jw);
-		for_each_walk_entry(&w, off, e, key, value) {
+		for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
 			jw_start_object(ctx->jw);
 			jw_bytes_field(ctx->jw, "key", key, e->key_len);
 			jw_bytes_field(ctx->jw, "value", value, e->value_len);
@@ -396,12 +401,12 @@ int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 		goto out;
 	}
 	/* Keys in one column, as wide as the widest up to a point. */
-	for_each_walk_entry(&w, off, e, key, value) {
+	for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
 		kw = bytes_width(key, e->key_len);
 		if (kw > width && kw <= 40)
 			width = kw;
 	}
-	for_each_walk_entry(&w, off, e, key, value) {
+	for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
 		kw = bytes_width(key, e->key_len);
 		bytes_print(key, e->key_len);
 		printf("%*s  ", (int)(kw < width ? width - kw : 0), "");

@@ -62,7 +62,8 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 			ret = policy_parse(ctx, 1, v, &p);
 			policy = true;
 		} else {
-			ret = usage_error(ctx, "unknown option '%s' (mode, max-entries, max-bytes, policy)",
+			ret = usage_error(ctx,
+					  "unknown option '%s' (mode, max-entries, max-bytes, policy)",
 					  argv[i].s);
 		}
 		if (ret)
@@ -135,7 +136,7 @@ int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n)
 	memset(&l, 0, sizeof(l));
 	do {
 		l.maps = (uintptr_t)page;
-		l.count = sizeof(page) / sizeof(page[0]);
+		l.count = ARRAY_SIZE(page);
 		l.info_size = sizeof(page[0]);
 		if (ioctl(fd, SYNCMAP_IOC_LIST, &l)) {
 			err = errno;
@@ -155,7 +156,7 @@ int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n)
 		memcpy(all + *n, page, l.count * sizeof(*all));
 		*n += l.count;
 		memcpy(l.after, page[l.count - 1].name, sizeof(l.after));
-	} while (l.count == sizeof(page) / sizeof(page[0]));
+	} while (l.count == ARRAY_SIZE(page));
 	close(fd);
 	*maps = all;
 	return EXIT_OK;

@@ -32,34 +32,41 @@ static const struct stat_field {
 	enum stat_kind kind;
 	const char *help;
 } stat_fields[] = {
-	STAT(misses, STAT_GAUGE, "Loads that fell through to the dirty table since the last promotion or clear (Go's misses)."),
+	STAT(misses, STAT_GAUGE,
+	     "Loads that fell to the dirty table since the last promotion or clear (Go's misses)."),
 	STAT(read_len, STAT_GAUGE, "Entries in the read table, in any state."),
-	STAT(dirty_len, STAT_GAUGE, "Entries in the dirty table, in any state; 0 when it is absent."),
+	STAT(dirty_len, STAT_GAUGE,
+	     "Entries in the dirty table, in any state; 0 when it is absent."),
 	STAT(dirty_present, STAT_BOOL, "1 when a dirty table exists."),
 	STAT(amended, STAT_BOOL, "1 when the dirty table may hold keys the read table lacks."),
 	STAT(len, STAT_GAUGE, "Live entries."),
 	STAT(entries, STAT_GAUGE, "Entry objects alive, deleted ones still held included."),
 	STAT(bytes, STAT_GAUGE, "Bytes allocated for entries, values and tables."),
 	STAT(promotions, STAT_COUNTER, "Promotions of the dirty table to be the read table."),
-	STAT(promotions_misses, STAT_COUNTER, "Promotions because misses reached the dirty table's length."),
-	STAT(promotions_range, STAT_COUNTER, "Promotions at the start of a walk of an amended map."),
+	STAT(promotions_misses, STAT_COUNTER,
+	     "Promotions because misses reached the dirty table's length."),
+	STAT(promotions_range, STAT_COUNTER,
+	     "Promotions at the start of a walk of an amended map."),
 	STAT(promotions_compact, STAT_COUNTER, "Promotions forced by compaction."),
 	STAT(dirty_rebuilds, STAT_COUNTER, "Dirty tables built from the read table."),
 	STAT(rebuild_copied, STAT_COUNTER, "Entries copied by dirty-table rebuilds."),
 	STAT(rebuild_expunged, STAT_COUNTER, "Deleted entries expunged by dirty-table rebuilds."),
 	STAT(loads, STAT_COUNTER, "Loads."),
 	STAT(read_hits, STAT_COUNTER, "Lock-free look-ups that found the key in the read table."),
-	STAT(read_misses, STAT_COUNTER, "Lock-free look-ups that did not find the key in the read table."),
-	STAT(dirty_hits, STAT_COUNTER, "Look-ups under the lock that found the key in the dirty table."),
+	STAT(read_misses, STAT_COUNTER,
+	     "Lock-free look-ups that did not find the key in the read table."),
+	STAT(dirty_hits, STAT_COUNTER,
+	     "Look-ups under the lock that found the key in the dirty table."),
 	STAT(stores, STAT_COUNTER, "Values installed."),
 	STAT(new_keys, STAT_COUNTER, "Entries created for new keys."),
 	STAT(deletes, STAT_COUNTER, "Values removed."),
 	STAT(clears, STAT_COUNTER, "Clears that emptied a non-empty map."),
 	STAT(compactions, STAT_COUNTER, "Compactions run."),
-	STAT(lock_hold_max_ns, STAT_GAUGE, "Longest time the map's spinlock was held, in nanoseconds."),
+	STAT(lock_hold_max_ns, STAT_GAUGE,
+	     "Longest time the map's spinlock was held, in nanoseconds."),
 };
 
-#define N_STATS (sizeof(stat_fields) / sizeof(stat_fields[0]))
+#define N_STATS ARRAY_SIZE(stat_fields)
 
 static uint64_t stat_value(const struct syncmap_stats *s,
 			   const struct stat_field *f)

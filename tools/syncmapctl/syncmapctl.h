@@ -18,6 +18,9 @@
 #include "syncmap.h"
 
 #define SYNCMAPCTL_VERSION	"0.1"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define SYNCMAP_DEVICE		"/dev/syncmap"
 
 /* Exit statuses. */
@@ -89,10 +92,8 @@ struct cmd {
 const struct cmd *cmd_find(const char *name);
 int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	    const struct arg *argv);
-int fail(struct ctx *ctx, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int usage_error(struct ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(3, 4) int fail(struct ctx *ctx, int err, const char *fmt, ...);
+__printf(2, 3) int usage_error(struct ctx *ctx, const char *fmt, ...);
 int usage_args(struct ctx *ctx);
 int device_open(struct ctx *ctx, int need, int *fd);
 int map_fd(struct ctx *ctx, int need, int *fd);
