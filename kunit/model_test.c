@@ -174,7 +174,7 @@ static int run_op(struct kunit *test, struct syncmap *map, struct go_map *m,
 		  const struct op *op, int seq, int call)
 {
 	const struct go_str *k = &op->key, *v = &op->val, *v2 = &op->val2;
-	struct collect got, want;
+	struct collect *got, *want;
 	struct go_result r;
 	u8 buf[GO_MODEL_STR];
 	u32 len = 0;
@@ -239,20 +239,27 @@ static int run_op(struct kunit *test, struct syncmap *map, struct go_map *m,
 			go_clear(m);
 		return ret;
 	case OP_RANGE:
-		got.n = 0;
-		ret = syncmap_range(map, collect_fn, &got);
+		/* Off the stack: two of these would not fit a kernel frame. */
+		got = kunit_kzalloc(test, sizeof(*got), GFP_KERNEL);
+		want = kunit_kzalloc(test, sizeof(*want), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, got);
+		KUNIT_ASSERT_NOT_NULL(test, want);
+		ret = syncmap_range(map, collect_fn, got);
 		KUNIT_EXPECT_EQ(test, 0, ret);
 		go_range_promote(m);
-		model_collect(m, &want);
-		KUNIT_EXPECT_EQ_MSG(test, got.n, want.n, "seq %d call %d",
+		model_collect(m, want);
+		KUNIT_EXPECT_EQ_MSG(test, got->n, want->n, "seq %d call %d",
 				    seq, call);
-		if (got.n != want.n)
-			return ret;
-		sort(got.kv, got.n, sizeof(got.kv[0]), kv_cmp, NULL);
-		sort(want.kv, want.n, sizeof(want.kv[0]), kv_cmp, NULL);
-		KUNIT_EXPECT_MEMEQ_MSG(test, got.kv, want.kv,
-				       got.n * sizeof(got.kv[0]),
-				       "seq %d call %d", seq, call);
+		if (got->n == want->n) {
+			sort(got->kv, got->n, sizeof(got->kv[0]), kv_cmp, NULL);
+			sort(want->kv, want->n, sizeof(want->kv[0]), kv_cmp,
+			     NULL);
+			KUNIT_EXPECT_MEMEQ_MSG(test, got->kv, want->kv,
+					       got->n * sizeof(got->kv[0]),
+					       "seq %d call %d", seq, call);
+		}
+		kunit_kfree(test, got);
+		kunit_kfree(test, want);
 		return ret;
 	default:
 		return -EINVAL;
