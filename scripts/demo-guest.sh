@@ -21,7 +21,14 @@ dmesg | grep -i syncmap | tail -n 5
 # syncmapctl against /dev/syncmap: named maps, operations, a batch, stats.
 if command -v syncmapctl >/dev/null && [ -c /dev/syncmap ]; then
 	demo() {
-		echo "\$ $*"
+		line="\$"
+		for word in "$@"; do
+			case $word in
+			*" "*|"")	line="$line \"$word\"" ;;
+			*)		line="$line $word" ;;
+			esac
+		done
+		echo "$line"
 		"$@"
 		echo
 	}
