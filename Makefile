@@ -4,6 +4,7 @@
 # behind the other targets is in scripts/.
 #
 #   make                  build syncmap.ko against KDIR
+#   make bench            benchmarks against the peers in QEMU; docs/bench.md
 #   make demo             boot Debian's 6.12 in QEMU with the module loaded
 #   make check            every build, lint and VM test; see scripts/check.sh
 #   make vm K=NAME        one VM test run: testkernel-6.12, debian-6.1,
@@ -29,6 +30,9 @@ check:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 vm:
 	scripts/vm.sh $(K)
 
@@ -48,4 +52,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo vm testkernel fuzz bench-native clean
+.PHONY: all modules check demo bench vm testkernel fuzz bench-native clean

@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap_ubench: syncmap through /dev/syncmap against a BPF hash map
+ * (BPF_MAP_TYPE_HASH through bpf(2), no libbpf), with the same 8-byte keys
+ * and 8-byte values, on 1 and 2 threads.
+ *
+ *   single load / store       SYNCMAP_IOC_LOAD / STORE against
+ *                             BPF_MAP_LOOKUP_ELEM / UPDATE_ELEM
+ *   batch load / store of B   SYNCMAP_IOC_BATCH_LOAD / STORE against a loop
+ *                             of B single BPF calls and BPF_MAP_UPDATE_BATCH
+ *   walk                      a full SYNCMAP_IOC_WALK against a full
+ *                             BPF_MAP_LOOKUP_BATCH dump
+ *   syncmapctl batch          `syncmapctl -m M batch FILE` of B lines
+ *   memory                    bytes per entry beyond key and value: syncmap's
+ *                             `bytes` stat; BPF's memlock (fdinfo); both
+ *                             maps' MemFree drop, BPF preallocated and with
+ *                             BPF_F_NO_PREALLOC at the same max_entries
+ *
+ * Rates are keys per second summed over the threads; each thread has its
+ * own file (BPF: its own fd from BPF_MAP_GET_FD_BY_ID), so no struct file
+ * refcount is shared.  One line per result, for bench/report.py:
+ *
+ *   ubench test=T impl=I threads=N keys_per_s=R
+ *   ubench mem impl=I entries=N delta_bytes=D overhead=B [memlock=M]
+ *
+ * Run as root with syncmap.ko loaded: syncmap_ubench [-d MS] [-n KEYS]
+ * [-M ENTRIES] [-t THREADS].
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "syncmap.h"
+
+#define MAP_NAME	"ubench"
+#define MEM_NAME	"ubench-mem"
+#define BATCH_BIG	1024
+
+static unsigned int duration_ms = 300;
+static unsigned int nkeys = 1024;
+static unsigned int mem_entries = 131072;
+static unsigned int max_threads = 2;
+
+static int bpf_fd, bpf_id;
+static volatile int stop;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "syncmap_ubench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static int bpf_create(unsigned int max_entries, unsigned int flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_HASH;
+	a.key_size = 8;
+	a.value_size = 8;
+	a.max_entries = max_entries;
+	a.map_flags = flags;
+	return sys_bpf(BPF_MAP_CREATE, &a);
+}
+
+static int bpf_lookup(int fd, uint64_t key, uint64_t *value)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = fd;
+	a.key = (uintptr_t)&key;
+	a.value = (uintptr_t)value;
+	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+}
+
+static int bpf_update(int fd, uint64_t key, uint64_t value)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = fd;
+	a.key = (uintptr_t)&key;
+	a.value = (uintptr_t)&value;
+	a.flags = BPF_ANY;
+	return sys_bpf(BPF_MAP_UPDATE_ELEM, &a);
+}
+
+static int bpf_map_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uintptr_t)&info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a))
+		die("BPF_OBJ_GET_INFO_BY_FD");
+	return info.id;
+}
+
+static int bpf_fd_by_id(int id)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_id = id;
+	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &a);
+	if (fd < 0)
+		die("BPF_MAP_GET_FD_BY_ID");
+	return fd;
+}
+
+static int sm_open(const char *name)
+{
+	struct syncmap_ioc_name n;
+	int fd = open("/dev/syncmap", O_RDWR);
+
+	if (fd < 0)
+		die("open /dev/syncmap");
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	if (ioctl(fd, SYNCMAP_IOC_BIND, &n))
+		die("SYNCMAP_IOC_BIND");
+	return fd;
+}
+
+static void sm_create(int fd, const char *name)
+{
+	struct syncmap_ioc_create c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.mode = 0600;
+	if (ioctl(fd, SYNCMAP_IOC_CREATE, &c))
+		die("SYNCMAP_IOC_CREATE");
+}
+
+static void sm_destroy(int fd, const char *name)
+{
+	struct syncmap_ioc_name n;
+
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	ioctl(fd, SYNCMAP_IOC_DESTROY, &n);
+}
+
+static int sm_load(int fd, uint64_t key, uint64_t *value)
+{
+	struct syncmap_ioc_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.key = (uintptr_t)&key;
+	op.key_len = 8;
+	op.buf = (uintptr_t)value;
+	op.buf_size = 8;
+	return ioctl(fd, SYNCMAP_IOC_LOAD, &op);
+}
+
+static int sm_store(int fd, uint64_t key, uint64_t value)
+{
+	struct syncmap_ioc_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.key = (uintptr_t)&key;
+	op.key_len = 8;
+	op.value = (uintptr_t)&value;
+	op.value_len = 8;
+	return ioctl(fd, SYNCMAP_IOC_STORE, &op);
+}
+
+/* One thread's state, on cache lines of its own. */
+struct worker {
+	pthread_t thread;
+	int fd;
+	unsigned int id;
+	uint64_t keys;
+	uint64_t ns;
+	uint64_t i;
+	uint64_t *kbuf;		/* batch keys */
+	uint64_t *vbuf;		/* batch values */
+	struct syncmap_batch_item *items;
+	void *walk_buf;
+	uint64_t (*fn)(struct worker *w);
+	unsigned int batch;
+} __attribute__((aligned(128)));
+
+static uint64_t t_sm_load(struct worker *w)
+{
+	uint64_t v;
+
+	sm_load(w->fd, w->i++ % nkeys, &v);
+	return 1;
+}
+
+static uint64_t t_bpf_load(struct worker *w)
+{
+	uint64_t v;
+
+	bpf_lookup(w->fd, w->i++ % nkeys, &v);
+	return 1;
+}
+
+static uint64_t t_sm_store(struct worker *w)
+{
+	sm_store(w->fd, w->i % nkeys, w->i);
+	w->i++;
+	return 1;
+}
+
+static uint64_t t_bpf_store(struct worker *w)
+{
+	bpf_update(w->fd, w->i % nkeys, w->i);
+	w->i++;
+	return 1;
+}
+
+static void fill_keys(struct worker *w)
+{
+	unsigned int j;
+
+	for (j = 0; j < w->batch; j++) {
+		w->kbuf[j] = (w->i + j) % nkeys;
+		w->vbuf[j] = w->i + j;
+	}
+	w->i += w->batch;
+}
+
+static uint64_t sm_batch(struct worker *w, unsigned long cmd, int load)
+{
+	struct syncmap_ioc_batch b;
+	unsigned int j;
+
+	fill_keys(w);
+	for (j = 0; j < w->batch; j++) {
+		struct syncmap_batch_item *it = &w->items[j];
+
+		memset(it, 0, sizeof(*it));
+		it->key = (uintptr_t)&w->kbuf[j];
+		it->key_len = 8;
+		it->value = (uintptr_t)&w->vbuf[j];
+		it->value_len = 8;
+	}
+	memset(&b, 0, sizeof(b));
+	b.items = (uintptr_t)w->items;
+	b.count = w->batch;
+	b.item_size = sizeof(*w->items);
+	if (ioctl(w->fd, cmd, &b))
+		die(load ? "SYNCMAP_IOC_BATCH_LOAD" : "SYNCMAP_IOC_BATCH_STORE");
+	return w->batch;
+}
+
+static uint64_t t_sm_batch_load(struct worker *w)
+{
+	return sm_batch(w, SYNCMAP_IOC_BATCH_LOAD, 1);
+}
+
+static uint64_t t_sm_batch_store(struct worker *w)
+{
+	return sm_batch(w, SYNCMAP_IOC_BATCH_STORE, 0);
+}
+
+static uint64_t t_bpf_loop_load(struct worker *w)
+{
+	unsigned int j;
+
+	fill_keys(w);
+	for (j = 0; j < w->batch; j++)
+		bpf_lookup(w->fd, w->kbuf[j], &w->vbuf[j]);
+	return w->batch;
+}
+
+static uint64_t t_bpf_loop_store(struct worker *w)
+{
+	unsigned int j;
+
+	fill_keys(w);
+	for (j = 0; j < w->batch; j++)
+		bpf_update(w->fd, w->kbuf[j], w->vbuf[j]);
+	return w->batch;
+}
+
+static uint64_t t_bpf_update_batch(struct worker *w)
+{
+	union bpf_attr a;
+
+	fill_keys(w);
+	memset(&a, 0, sizeof(a));
+	a.batch.map_fd = w->fd;
+	a.batch.keys = (uintptr_t)w->kbuf;
+	a.batch.values = (uintptr_t)w->vbuf;
+	a.batch.count = w->batch;
+	if (sys_bpf(BPF_MAP_UPDATE_BATCH, &a))
+		die("BPF_MAP_UPDATE_BATCH");
+	return w->batch;
+}
+
+#define WALK_BUF	(64 * 1024)
+
+static uint64_t t_sm_walk(struct worker *w)
+{
+	struct syncmap_ioc_walk c;
+	uint64_t n = 0;
+
+	memset(&c, 0, sizeof(c));
+	do {
+		c.buf = (uintptr_t)w->walk_buf;
+		c.buf_size = WALK_BUF;
+		c.flags = 0;
+		if (ioctl(w->fd, SYNCMAP_IOC_WALK, &c))
+			die("SYNCMAP_IOC_WALK");
+		n += c.count;
+	} while (c.cursor);
+	return n;
+}
+
+static uint64_t t_bpf_dump(struct worker *w)
+{
+	uint64_t n = 0, in = 0, out = 0;
+	union bpf_attr a;
+	int first = 1, ret;
+
+	do {
+		memset(&a, 0, sizeof(a));
+		a.batch.map_fd = w->fd;
+		a.batch.in_batch = first ? 0 : (uintptr_t)&in;
+		a.batch.out_batch = (uintptr_t)&out;
+		a.batch.keys = (uintptr_t)w->kbuf;
+		a.batch.values = (uintptr_t)w->vbuf;
+		a.batch.count = BATCH_BIG;
+		ret = sys_bpf(BPF_MAP_LOOKUP_BATCH, &a);
+		if (ret && errno != ENOENT)
+			die("BPF_MAP_LOOKUP_BATCH");
+		n += a.batch.count;
+		in = out;
+		first = 0;
+	} while (!ret);
+	return n;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t t0 = now_ns(), keys = 0;
+
+	while (!stop)
+		keys += w->fn(w);
+	w->ns = now_ns() - t0;
+	w->keys = keys;
+	return NULL;
+}
+
+enum impl { SYNCMAP, BPF };
+
+static double run(const char *test, const char *impl_name, enum impl impl,
+		  uint64_t (*fn)(struct worker *), unsigned int batch,
+		  unsigned int nr)
+{
+	struct worker *w = aligned_alloc(128, nr * sizeof(*w));
+	struct timespec d = {
+		.tv_sec = duration_ms / 1000,
+		.tv_nsec = (duration_ms % 1000) * 1000000L,
+	};
+	double rate = 0;
+	unsigned int t;
+
+	if (!w)
+		die("malloc");
+	memset(w, 0, nr * sizeof(*w));
+	stop = 0;
+	for (t = 0; t < nr; t++) {
+		w[t].id = t;
+		w[t].i = (uint64_t)t * 7919;
+		w[t].fn = fn;
+		w[t].batch = batch;
+		w[t].fd = impl == SYNCMAP ? sm_open(MAP_NAME) : bpf_fd_by_id(bpf_id);
+		w[t].kbuf = calloc(BATCH_BIG, 8);
+		w[t].vbuf = calloc(BATCH_BIG, 8);
+		w[t].items = calloc(BATCH_BIG, sizeof(*w[t].items));
+		w[t].walk_buf = malloc(WALK_BUF);
+		if (!w[t].kbuf || !w[t].vbuf || !w[t].items || !w[t].walk_buf)
+			die("malloc");
+		if (pthread_create(&w[t].thread, NULL, worker_main, &w[t]))
+			die("pthread_create");
+	}
+	nanosleep(&d, NULL);
+	stop = 1;
+	for (t = 0; t < nr; t++) {
+		pthread_join(w[t].thread, NULL);
+		if (w[t].ns)
+			rate += w[t].keys * 1e9 / w[t].ns;
+		close(w[t].fd);
+		free(w[t].kbuf);
+		free(w[t].vbuf);
+		free(w[t].items);
+		free(w[t].walk_buf);
+	}
+	free(w);
+	printf("ubench test=%s impl=%s threads=%u keys_per_s=%.0f\n", test,
+	       impl_name, nr, rate);
+	fflush(stdout);
+	return rate;
+}
+
+static long mem_free(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	sync();
+	usleep(200000);	/* RCU frees after a grace period */
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+static long fdinfo_memlock(int fd)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static void mem_bpf(const char *name, unsigned int flags)
+{
+	long before = mem_free(), delta;
+	uint64_t k;
+	int fd = bpf_create(mem_entries, flags);
+
+	if (fd < 0)
+		die("BPF_MAP_CREATE");
+	for (k = 0; k < mem_entries; k++)
+		if (bpf_update(fd, k, k))
+			die("BPF_MAP_UPDATE_ELEM");
+	delta = before - mem_free();
+	printf("ubench mem impl=%s entries=%u delta_bytes=%ld overhead=%ld memlock=%ld memlock_overhead=%ld\n",
+	       name, mem_entries, delta, delta / (long)mem_entries - 16,
+	       fdinfo_memlock(fd),
+	       fdinfo_memlock(fd) / (long)mem_entries - 16);
+	close(fd);
+}
+
+static void mem_syncmap(int ctl)
+{
+	struct worker w;
+	struct syncmap_stats st;
+	long before = mem_free(), delta;
+	uint64_t k;
+	int fd;
+
+	sm_create(ctl, MEM_NAME);
+	fd = sm_open(MEM_NAME);
+	for (k = 0; k < mem_entries; k++)
+		if (sm_store(fd, k, k))
+			die("SYNCMAP_IOC_STORE");
+	/* A walk promotes the dirty table: the steady read-mostly state. */
+	memset(&w, 0, sizeof(w));
+	w.fd = fd;
+	w.walk_buf = malloc(WALK_BUF);
+	t_sm_walk(&w);
+	free(w.walk_buf);
+	delta = before - mem_free();
+	memset(&st, 0, sizeof(st));
+	if (ioctl(fd, SYNCMAP_IOC_STATS, &st))
+		die("SYNCMAP_IOC_STATS");
+	printf("ubench mem impl=syncmap entries=%u delta_bytes=%ld overhead=%ld stat_bytes=%llu stat_overhead=%lld\n",
+	       mem_entries, delta, delta / (long)mem_entries - 16,
+	       (unsigned long long)st.bytes,
+	       (long long)(st.bytes / mem_entries) - 16);
+	close(fd);
+	sm_destroy(ctl, MEM_NAME);
+}
+
+/* `syncmapctl -m ubench batch FILE`, FILE holding @n lines of @op. */
+static void ctl_batch(const char *op, unsigned int n)
+{
+	char path[64];
+	uint64_t t0, ns;
+	unsigned int k, reps = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ubench-%s.txt", op);
+	f = fopen(path, "w");
+	if (!f)
+		die(path);
+	for (k = 0; k < n; k++) {
+		uint64_t key = k % nkeys;
+		const unsigned char *b = (const unsigned char *)&key;
+
+		fprintf(f, "%s hex:%02x%02x%02x%02x%02x%02x%02x%02x%s\n", op,
+			b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+			strcmp(op, "store") ? "" : " hex:0102030405060708");
+	}
+	fclose(f);
+	t0 = now_ns();
+	do {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			execlp("syncmapctl", "syncmapctl", "-m", MAP_NAME,
+			       "batch", path, (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			printf("ubench error syncmapctl batch %s: status %d\n",
+			       op, status);
+			return;
+		}
+		reps++;
+		ns = now_ns() - t0;
+	} while (ns < duration_ms * 1000000ULL);
+	printf("ubench test=ctl_batch_%s_%u impl=syncmapctl threads=1 keys_per_s=%.0f\n",
+	       op, n, (double)reps * n * 1e9 / ns);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int nr, b, c;
+	uint64_t k;
+	int opt, ctl;
+
+	while ((opt = getopt(argc, argv, "d:n:M:t:")) != -1) {
+		switch (opt) {
+		case 'd': duration_ms = atoi(optarg); break;
+		case 'n': nkeys = atoi(optarg); break;
+		case 'M': mem_entries = atoi(optarg); break;
+		case 't': max_threads = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: %s [-d MS] [-n KEYS] [-M ENTRIES] [-t THREADS]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (!nkeys || !mem_entries || !max_threads)
+		return 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	ctl = open("/dev/syncmap", O_RDWR);
+	if (ctl < 0)
+		die("open /dev/syncmap");
+	sm_destroy(ctl, MAP_NAME);
+	sm_create(ctl, MAP_NAME);
+	{
+		int fd = sm_open(MAP_NAME);
+		struct worker w;
+
+		for (k = 0; k < nkeys; k++)
+			if (sm_store(fd, k, k))
+				die("SYNCMAP_IOC_STORE");
+		/* Promote, as a read-mostly map would be. */
+		memset(&w, 0, sizeof(w));
+		w.fd = fd;
+		w.walk_buf = malloc(WALK_BUF);
+		t_sm_walk(&w);
+		free(w.walk_buf);
+		close(fd);
+	}
+	bpf_fd = bpf_create(nkeys, 0);
+	if (bpf_fd < 0)
+		die("BPF_MAP_CREATE");
+	for (k = 0; k < nkeys; k++)
+		if (bpf_update(bpf_fd, k, k))
+			die("BPF_MAP_UPDATE_ELEM");
+	bpf_id = bpf_map_id(bpf_fd);
+	printf("ubench start keys=%u duration_ms=%u threads=%u\n", nkeys,
+	       duration_ms, max_threads);
+
+	for (c = 0; c < (max_threads > 1 ? 2 : 1); c++) {
+		nr = c ? max_threads : 1;
+		run("load", "syncmap", SYNCMAP, t_sm_load, 1, nr);
+		run("load", "bpf", BPF, t_bpf_load, 1, nr);
+		run("store", "syncmap", SYNCMAP, t_sm_store, 1, nr);
+		run("store", "bpf", BPF, t_bpf_store, 1, nr);
+		for (b = 64; b <= BATCH_BIG; b *= 16) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "batch_load_%u", b);
+			run(name, "syncmap", SYNCMAP, t_sm_batch_load, b, nr);
+			run(name, "bpf_loop", BPF, t_bpf_loop_load, b, nr);
+			snprintf(name, sizeof(name), "batch_store_%u", b);
+			run(name, "syncmap", SYNCMAP, t_sm_batch_store, b, nr);
+			run(name, "bpf_loop", BPF, t_bpf_loop_store, b, nr);
+			run(name, "bpf_update_batch", BPF, t_bpf_update_batch,
+			    b, nr);
+		}
+		run("walk", "syncmap", SYNCMAP, t_sm_walk, 0, nr);
+		run("walk", "bpf_lookup_batch", BPF, t_bpf_dump, 0, nr);
+	}
+	ctl_batch("store", BATCH_BIG);
+	ctl_batch("load", BATCH_BIG);
+
+	mem_syncmap(ctl);
+	mem_bpf("bpf_prealloc", 0);
+	mem_bpf("bpf_no_prealloc", BPF_F_NO_PREALLOC);
+
+	close(bpf_fd);
+	sm_destroy(ctl, MAP_NAME);
+	close(ctl);
+	printf("ubench done\n");
+	return 0;
+}
