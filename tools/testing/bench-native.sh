@@ -31,6 +31,7 @@ command -v gnuplot >/dev/null || { say "no gnuplot: run scripts/deps.sh"; exit 1
 
 rm -rf "$out"
 mkdir -p "$out"
+"$B/bench" -l >"$out/workloads.tsv"
 
 # Go's own benchmarks, built from Go's tree as they ship.
 say "building Go 1.19's sync tests"

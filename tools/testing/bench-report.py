@@ -4,9 +4,10 @@
 
 Usage: bench-report.py RESULTS-DIR OUT.md OUT.png
 
-RESULTS-DIR holds machine.tsv, c-N.tsv (bench.c's RESULT/COUNTERS lines),
-go-N.txt (Go's benchmark output) and callgrind.tsv, as bench-native.sh
-writes them.  Each figure is the median of the rounds.
+RESULTS-DIR holds machine.tsv, workloads.tsv (bench -l), c-N.tsv
+(bench.c's RESULT/COUNTERS lines), go-N.txt (Go's benchmark output) and
+callgrind.tsv, as bench-native.sh writes them.  Each figure is the median
+of the rounds.
 """
 import glob
 import os
@@ -31,6 +32,16 @@ def read_machine(d):
         k, _, v = line.rstrip("\n").partition("\t")
         m[k] = v
     return m
+
+
+def read_workloads(d):
+    """The workloads bench.c marks read-mostly."""
+    rm = set()
+    for line in open(os.path.join(d, "workloads.tsv")):
+        name, _, read_mostly = line.split()
+        if read_mostly == "1":
+            rm.add(name)
+    return rm
 
 
 def read_results(d):
@@ -92,9 +103,7 @@ def main():
     ns, order, counters, errors = read_results(d)
     ir = read_callgrind(d)
     go_workloads = {w for (w, impl, t) in ns if impl == "Go sync.Map"}
-    read_mostly = {"LoadMostlyHits", "LoadMostlyMisses",
-                   "LoadOrStoreCollision", "Range",
-                   "CompareAndSwapValueNotEqual"}
+    read_mostly = read_workloads(d)
     threads = sorted({t for (_, _, t) in ns})
     parallel = float(machine.get("PARALLEL", "0") or 0)
 
@@ -121,9 +130,10 @@ def main():
     if parallel and parallel < 1.5:
         w(f"**This machine cannot show scaling.** Two threads running an "
           f"arithmetic loop that shares nothing get {parallel:.2f}x the "
-          f"throughput of one: its two vCPUs take turns on one core. "
-          f"Every 2-thread figure below is bounded by that, for every map "
-          f"alike; compare the maps with each other, not 2 threads with 1.")
+          f"throughput of one here, where two real cores give 2.0x: its two "
+          f"vCPUs mostly do not run at the same time. Every 2-thread "
+          f"figure below is bounded by that, for every map alike; compare "
+          f"the maps with each other, not 2 threads with 1.")
         w("")
     w("## How")
     w("")
@@ -270,6 +280,8 @@ def main():
             f"set terminal pngcairo size 1400,{420 * len(threads) + 120} "
             f"font ',9'\n"
             f"set output '{png_path}'\n"
+            "set termoption noenhanced\n"
+            "set rmargin 12\nset bmargin 9\n"
             f"set multiplot layout {len(threads)},1 title "
             f"'Go sync.Map workloads: ns/op (log scale; lower is better)'\n"
             "set style data histogram\nset style histogram cluster gap 1\n"
