@@ -687,10 +687,25 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
+
+	/* A live value in the read table is loaded without allocating. */
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	actual = e ? syncmap_entry_load(e) : NULL;
+	if (actual) {
+		stat_read_lookup(map, true);
+		ret = copy_value(actual, buf, size, len);
+		rcu_read_unlock();
+		return ret < 0 ? ret : 1;
+	}
+	rcu_read_unlock();
+
 	nv = value_for_store(map, value, value_len, &ret);
 	if (!nv)
 		return ret;
 
+	/* Go's fast path, now that there is a value to store. */
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
 	e = syncmap_table_lookup(read, hash, key, key_len);
@@ -894,16 +909,32 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 			     const void *new, u32 new_len)
 {
 	u64 hash = key_hash(map, key, key_len);
+	struct syncmap_value *nv, *cur = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
-	struct syncmap_value *nv;
 	int ret;
 
 	ret = check_sizes(key_len, new_len);
 	if (ret)
 		return ret;
-	if (old_len > SYNCMAP_VALUE_MAX)
+
+	/*
+	 * Go's lock-free part, without allocating: a key in the read table
+	 * whose value is not @old, or a key in neither table, fails at once.
+	 */
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	if (e)
+		cur = syncmap_entry_load(e);
+	if (e ? !cur || !value_equal(cur, old, old_len) :
+		!READ_ONCE(read->amended)) {
+		stat_read_lookup(map, e);
+		rcu_read_unlock();
 		return 0;
+	}
+	rcu_read_unlock();
+
 	nv = value_for_store(map, new, new_len, &ret);
 	if (!nv)
 		return ret;

@@ -130,6 +130,20 @@ static void model_collect(struct go_map *m, struct collect *c)
 	}
 }
 
+static void expect_same_contents(struct kunit *test, struct collect *got,
+				 struct collect *want, int seq, int call)
+{
+	KUNIT_EXPECT_EQ_MSG(test, got->n, want->n, "seq %d call %d", seq,
+			    call);
+	if (got->n != want->n)
+		return;
+	sort(got->kv, got->n, sizeof(got->kv[0]), kv_cmp, NULL);
+	sort(want->kv, want->n, sizeof(want->kv[0]), kv_cmp, NULL);
+	KUNIT_EXPECT_MEMEQ_MSG(test, got->kv, want->kv,
+			       got->n * sizeof(got->kv[0]), "seq %d call %d",
+			       seq, call);
+}
+
 /* The counters Go's algorithm defines must be equal, field by field. */
 static void expect_counters(struct kunit *test, struct syncmap *map,
 			    struct go_map *m, int seq, int call)
@@ -240,26 +254,17 @@ static int run_op(struct kunit *test, struct syncmap *map, struct go_map *m,
 		return ret;
 	case OP_RANGE:
 		/* Off the stack: two of these would not fit a kernel frame. */
-		got = kunit_kzalloc(test, sizeof(*got), GFP_KERNEL);
-		want = kunit_kzalloc(test, sizeof(*want), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, got);
-		KUNIT_ASSERT_NOT_NULL(test, want);
-		ret = syncmap_range(map, collect_fn, got);
+		got = kzalloc(sizeof(*got), GFP_KERNEL);
+		want = kzalloc(sizeof(*want), GFP_KERNEL);
+		ret = got && want ? syncmap_range(map, collect_fn, got) : -ENOMEM;
 		KUNIT_EXPECT_EQ(test, 0, ret);
-		go_range_promote(m);
-		model_collect(m, want);
-		KUNIT_EXPECT_EQ_MSG(test, got->n, want->n, "seq %d call %d",
-				    seq, call);
-		if (got->n == want->n) {
-			sort(got->kv, got->n, sizeof(got->kv[0]), kv_cmp, NULL);
-			sort(want->kv, want->n, sizeof(want->kv[0]), kv_cmp,
-			     NULL);
-			KUNIT_EXPECT_MEMEQ_MSG(test, got->kv, want->kv,
-					       got->n * sizeof(got->kv[0]),
-					       "seq %d call %d", seq, call);
+		if (!ret) {
+			go_range_promote(m);
+			model_collect(m, want);
+			expect_same_contents(test, got, want, seq, call);
 		}
-		kunit_kfree(test, got);
-		kunit_kfree(test, want);
+		kfree(got);
+		kfree(want);
 		return ret;
 	default:
 		return -EINVAL;

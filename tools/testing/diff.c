@@ -462,13 +462,11 @@ static int run(struct diff *d, const struct diff_op *op)
 					       vl);
 		if (want == -E2BIG || ret == -ENOMEM)
 			break;
-		if (op->oversize == DIFF_BIG_OLD) {
-			want = 0;	/* refused before any look-up */
-			break;
-		}
+		/* An oversize old value is looked up like any other. */
 		want_lookup(d, &p);
 		want_locked_lookup(d, &p);
-		ok = go_compare_and_swap(m, k, o, v);
+		ok = go_compare_and_swap(m, k, op->oversize == DIFF_BIG_OLD ?
+					 &never : o, v);
 		d->want.stores += ok;
 		want = ok;
 		break;

@@ -60,8 +60,9 @@ LIBS := $(LIBS_$(RCU)) -lpthread
 CORE := kmod/map.c kmod/table.c kmod/entry.c
 SHIM := $(addprefix $(T)/shim/,shim.c kthread.c rcu-callbacks.c rcu-$(RCU).c)
 # Every KUnit suite of the project runs here too, but those that need a
-# real kernel (pipeline_test checks the loading of the module itself).
-KUNIT_KERNEL_ONLY := kunit/pipeline_test.c
+# real kernel (pipeline_test checks the loading of the module itself;
+# registry_test needs the named-map registry, which is not core).
+KUNIT_KERNEL_ONLY := kunit/pipeline_test.c kunit/registry_test.c
 KUNIT := $(filter-out $(KUNIT_KERNEL_ONLY),\
 	   $(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/kunit/*_test.c)))
 MODEL := kunit/go_model.c $(T)/diff.c
