@@ -54,9 +54,11 @@ check kunit-tsan 180 "$O/tsan/kunit"
 check stress-tsan 60 "$O/tsan/stress" -t 5
 corpus=$O/fuzzer/check-corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"
+mkdir -p "$corpus" "$O/fuzzer/artifacts"
+# A failing input is kept in $O/fuzzer/artifacts, not in the source tree.
 check fuzz-fixed-seed 180 "$O/fuzzer/fuzz" -seed="${FUZZ_CHECK_SEED:-20261122}" \
-	-runs="${FUZZ_CHECK_RUNS:-50000}" -max_len=1024 -print_final_stats=1 "$corpus"
+	-runs="${FUZZ_CHECK_RUNS:-50000}" -max_len=1024 -print_final_stats=1 \
+	-artifact_prefix="$O/fuzzer/artifacts/" "$corpus"
 
 echo "userspace: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
