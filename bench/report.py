@@ -49,6 +49,8 @@ class Data:
         self.timing = defaultdict(list)     # size -> [dict]
         self.ubench = defaultdict(list)     # (test, impl, threads) -> [rate]
         self.umem = defaultdict(list)       # impl -> [dict]
+        self.hash = []                      # [dict]
+        self.loads = []                     # host load averages
         self.passes = 0
         self.errors = []
 
@@ -59,6 +61,8 @@ class Data:
                 line = line.strip()
                 if line.startswith("@@bench start"):
                     self.meta.update(kv(line))
+                elif line.startswith("@@bench host"):
+                    self.loads.append(line.split("loadavg=", 1)[-1])
                 elif line.startswith("@@bench begin"):
                     tag = line.split()[2]
                     if tag.startswith("pass="):
@@ -80,6 +84,8 @@ class Data:
                 elif line.startswith("timing ") and tag == "pass":
                     d = kv(line)
                     self.timing[int(d["size"])].append(d)
+                elif line.startswith("hash ") and tag == "pass":
+                    self.hash.append(kv(line))
                 elif line.startswith("ubench test="):
                     d = kv(line)
                     self.ubench[(d["test"], d["impl"], int(d["threads"]))] \
@@ -256,6 +262,10 @@ def main():
       "(each figure is the median of the passes, the range in brackets)")
     w("- ratios are **syncmap ÷ peer** in the same pass: above 1 syncmap "
       "is faster. Absolute rates under emulation mean little.")
+    if d.loads:
+        w(f"- host load average (1/5/15 min) at the end of each run: "
+          f"{'; '.join(d.loads)} — on 2 host cores shared with other jobs, "
+          "which is the main source of the spread")
     if d.errors:
         w(f"- errors: {'; '.join(d.errors)}")
     w("")
@@ -337,6 +347,14 @@ def main():
           + ", ".join(f"{s:,}: {h / 1000:.0f} µs" for s, h in sorted(holds.items()))
           + " | see below |")
     w("")
+
+    # --- The analysis, written by hand beside this script ------------------
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            out.append(f.read().rstrip("\n"))
+        w("")
 
     # --- Workloads ---------------------------------------------------------
     for t in sorted(th, reverse=True):
@@ -427,6 +445,18 @@ def main():
               f"({min(h):.0f}–{max(h):.0f}) |")
         w("")
 
+    if d.hash:
+        w("## The hash each lookup pays (8-byte key, 1000 calls)")
+        w("")
+        w("| siphash (syncmap) | jhash2 (rhashtable) | hash_64 (rwlock, "
+          "bucketlock) |")
+        w("| ---: | ---: | ---: |")
+        med = {h: statistics.median(int(x[h + "_ns"]) for x in d.hash)
+               for h in ("siphash", "jhash2", "hash_64")}
+        w(f"| {med['siphash'] / 1000:.1f} µs | {med['jhash2'] / 1000:.1f} µs "
+          f"| {med['hash_64'] / 1000:.1f} µs |")
+        w("")
+
     # --- Policies ------------------------------------------------------------
     tags = sorted({k[0] for k in d.rates if k[0].startswith("policy=")},
                   key=lambda t: (t != "policy=default", t))
@@ -434,7 +464,9 @@ def main():
         w(f"## Promotion policies on Go's workloads ({par} threads, 1024 keys)")
         w("")
         w("Each cell: syncmap ÷ rwlock in that run, then syncmap's "
-          "promotions / rebuilds.")
+          "promotions / rebuilds per 10,000 operations. One pass per "
+          "policy: the ratios carry the noise described above, the counts "
+          "per operation do not.")
         w("")
         w("| workload | " + " | ".join(t.split("=", 1)[1] for t in tags) + " |")
         w("| --- |" + " --- |" * len(tags))
@@ -450,9 +482,10 @@ def main():
                     continue
                 k = ks[0]
                 rs = d.ratios(tag, wl, k[2], 0, "rwlock", par)
+                ops = median_stat(d, k, "ops") or 1
                 cells.append(f"{fmt_ratio(rs)}, "
-                             f"{median_stat(d, k, 'promotions') or 0:.0f}/"
-                             f"{median_stat(d, k, 'rebuilds') or 0:.0f}")
+                             f"{(median_stat(d, k, 'promotions') or 0) * 1e4 / ops:.1f}/"
+                             f"{(median_stat(d, k, 'rebuilds') or 0) * 1e4 / ops:.1f}")
             w(f"| {wl} | " + " | ".join(cells) + " |")
         w("")
 

@@ -35,6 +35,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -45,6 +46,7 @@
 #include <linux/rculist.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -1052,8 +1054,11 @@ static void setup_store(const struct bench_ops *ops, void *map, u64 n)
 {
 	u64 i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ops->store(map, i, i);
+		if (!(i & 1023))
+			cond_resched();
+	}
 }
 
 static u64 hits_mostly_hits(u64 n)
@@ -1536,8 +1541,11 @@ static int bench_promote_time(u64 n)
 	if (ret)
 		goto out;
 	/* Go's rule: the n-th miss promotes the n-entry dirty table. */
-	for (i = 0; i + 1 < n; i++)
+	for (i = 0; i + 1 < n; i++) {
 		sm_load(map, missing, &v);
+		if (!(i & 1023))
+			cond_resched();
+	}
 	t0 = ktime_get();
 	sm_load(map, missing, &v);
 	promote_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
@@ -1553,6 +1561,38 @@ static int bench_promote_time(u64 n)
 out:
 	syncmap_destroy(map);
 	return ret;
+}
+
+/*
+ * The hashes the implementations pay per lookup of an 8-byte key: syncmap's
+ * keyed siphash(), rhashtable's jhash2() and the others' hash_64().
+ */
+static void bench_hash_cost(void)
+{
+	static const char * const names[] = { "siphash", "jhash2", "hash_64" };
+	const unsigned int n = 100000;
+	siphash_key_t skey = { { 1, 2 } };
+	u64 key, sum = 0, ns[3];
+	unsigned int h, i;
+	ktime_t t0;
+
+	for (h = 0; h < 3; h++) {
+		t0 = ktime_get();
+		for (i = 0; i < n; i++) {
+			key = i;
+			if (h == 0)
+				sum += siphash(&key, sizeof(key), &skey);
+			else if (h == 1)
+				sum += jhash2((u32 *)&key, 2, 0);
+			else
+				sum += hash_64(key, 20);
+		}
+		ns[h] = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	}
+	pr_info("hash %s_ns=%llu %s_ns=%llu %s_ns=%llu per=%u sum=%llu\n",
+		names[0], div_u64(ns[0], n / 1000), names[1],
+		div_u64(ns[1], n / 1000), names[2], div_u64(ns[2], n / 1000),
+		1000, sum & 1);
 }
 
 static int __init bench_init(void)
@@ -1592,6 +1632,8 @@ static int __init bench_init(void)
 			}
 		}
 	}
+	if (listed(workloads, "HashCost"))
+		bench_hash_cost();
 	if (listed(workloads, "PromotionTime"))
 		for (s = 0; s < nr_sizes; s++)
 			bench_promote_time(sizes[s]);
