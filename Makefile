@@ -9,6 +9,8 @@
 #   make check            every build, lint and VM test; see scripts/check.sh
 #   make vm K=NAME        one VM test run: testkernel-6.12, debian-6.1,
 #                         debian-6.12 or debian-6.12-rt
+#   make torture          DURATION seconds (600) of torture and FUZZ_CALLS
+#                         (100000) ioctl fuzzer calls in the test kernel
 #   make testkernel       build (or find cached) the debug test kernel
 #   make fuzz             fuzz the core in userspace for FUZZ_TIME seconds
 #   make bench-native     the core in userspace beside Go's sync.Map;
@@ -39,6 +41,11 @@ vm:
 testkernel:
 	scripts/build-testkernel.sh
 
+DURATION ?= 600
+FUZZ_CALLS ?= 100000
+torture:
+	scripts/torture.sh $(DURATION) $(FUZZ_CALLS)
+
 fuzz bench-native:
 	$(MAKE) -C tools/testing $@
 
@@ -52,4 +59,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo bench vm testkernel fuzz bench-native clean
+.PHONY: all modules check demo bench vm testkernel torture fuzz bench-native clean

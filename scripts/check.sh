@@ -114,7 +114,7 @@ linux_src=$("$SYNCMAP_ROOT/scripts/linux-src.sh" 2>>"$out/linux-src.log")
 if [ -z "$linux_src" ]; then
 	record lint fail "checkpatch" "no linux source tree: see $out/linux-src.log"
 else
-	mapfile -t sources < <(cd "$SYNCMAP_ROOT" && find kmod include kunit samples \
+	mapfile -t sources < <(cd "$SYNCMAP_ROOT" && find kmod include kunit samples torture \
 		-name '*.[ch]' 2>/dev/null | sort)
 	for f in "${sources[@]}"; do
 		log=$out/checkpatch-${f//\//_}.log

@@ -17,7 +17,9 @@
 # skipped" to build/vm/NAME/counts; exits 1 on any failure.
 #
 # Environment: SYNCMAP_VM_TIMEOUT (600), SYNCMAP_VM_APPEND (more kernel
-# parameters), SYNCMAP_TEST_TIMEOUT (300, per kselftest binary).
+# parameters), SYNCMAP_TEST_TIMEOUT (300, per kselftest binary),
+# SYNCMAP_TORTURE_DURATION and SYNCMAP_FUZZ_CALLS (make torture; the
+# guest's defaults are short).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -121,6 +123,8 @@ cat >"$root/etc/syncmap.conf" <<EOF
 SM_MODE=$mode
 SM_NAME=$name
 SM_TEST_TIMEOUT=${SYNCMAP_TEST_TIMEOUT:-300}
+SM_TORTURE_DURATION=${SYNCMAP_TORTURE_DURATION:-}
+SM_FUZZ_CALLS=${SYNCMAP_FUZZ_CALLS:-}
 EOF
 "$SYNCMAP_ROOT/scripts/mkinitramfs.py" "$root" "$work/initrd.gz"
 

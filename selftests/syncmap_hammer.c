@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap_hammer: processes hammering one map through /dev/syncmap with
+ * random single operations and batches, checking every value they read
+ * (torture/torture_value.h).  Run alone it is a short stress test; the
+ * torture step of the test VM runs it beside the torture module, on the
+ * same map.
+ *
+ *   syncmap_hammer [SECONDS [PROCESSES [MAP]]]     (default: 2 2 default)
+ *
+ * -ENOMEM is accepted (the torture module injects allocation failures);
+ * any other error, or a bad value, fails the test.  At the end the keys it
+ * used are deleted.  Prints TAP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "syncmap_test.h"
+#include "../torture/torture_value.h"
+
+#define HAMMER_SMALL	16
+#define HAMMER_LARGE	2048
+#define HAMMER_BATCH	16
+
+struct hammer {
+	int fd;
+	uint64_t rng;
+	uint64_t gen;
+	unsigned long ops, batches, enomem, errors;
+};
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static uint32_t below(struct hammer *h, uint32_t n)
+{
+	return (uint32_t)(((rng_next(&h->rng) >> 32) * n) >> 32);
+}
+
+static void make_key(uint8_t *key, int large, uint32_t i)
+{
+	key[0] = 'u';
+	key[1] = large ? 'l' : 's';
+	memcpy(key + 2, &i, sizeof(i));
+}
+
+static void pick_key(struct hammer *h, uint8_t *key)
+{
+	int large = below(h, 4) == 0;
+
+	make_key(key, large, below(h, large ? HAMMER_LARGE : HAMMER_SMALL));
+}
+
+static void fail(struct hammer *h, const char *what, int err)
+{
+	h->errors++;
+	if (h->errors <= 10)
+		fprintf(stderr, "# pid %d: %s: %s\n", getpid(), what,
+			err > 0 ? torture_value_problem(err) : strerror(-err));
+}
+
+static void check(struct hammer *h, const uint8_t *key, const void *v,
+		  uint32_t len, const char *what)
+{
+	int p = torture_value_check(key, TORTURE_KEY_LEN, v, len);
+
+	if (p)
+		fail(h, what, p);
+}
+
+/* ioctl's -errno; -ENOMEM counted and forgiven. */
+static int result(struct hammer *h, int ret, const char *what)
+{
+	if (ret == -ENOMEM) {
+		h->enomem++;
+		return ret;
+	}
+	if (ret < 0)
+		fail(h, what, ret);
+	return ret;
+}
+
+static void single(struct hammer *h)
+{
+	uint8_t key[TORTURE_KEY_LEN], val[TORTURE_VALUE_MAX];
+	uint8_t buf[TORTURE_VALUE_MAX];
+	static const unsigned long cmds[] = {
+		SYNCMAP_IOC_LOAD, SYNCMAP_IOC_STORE, SYNCMAP_IOC_SWAP,
+		SYNCMAP_IOC_LOAD_OR_STORE, SYNCMAP_IOC_LOAD_AND_DELETE,
+		SYNCMAP_IOC_DELETE,
+	};
+	unsigned long cmd = cmds[below(h, 6)];
+	struct syncmap_ioc_op op;
+	uint32_t val_len;
+	int ret;
+
+	pick_key(h, key);
+	val_len = torture_value_make(val, key, sizeof(key), ++h->gen,
+				     below(h, TORTURE_FILLER_MAX + 1));
+	if (cmd == SYNCMAP_IOC_LOAD || cmd == SYNCMAP_IOC_LOAD_AND_DELETE ||
+	    cmd == SYNCMAP_IOC_DELETE)
+		ret = sm_op(h->fd, cmd, &op, key, sizeof(key), NULL, 0, NULL,
+			    0, cmd == SYNCMAP_IOC_DELETE ? NULL : buf,
+			    cmd == SYNCMAP_IOC_DELETE ? 0 : sizeof(buf));
+	else
+		ret = sm_op(h->fd, cmd, &op, key, sizeof(key), val, val_len,
+			    NULL, 0, cmd == SYNCMAP_IOC_STORE ? NULL : buf,
+			    cmd == SYNCMAP_IOC_STORE ? 0 : sizeof(buf));
+	if (result(h, ret, "op") < 0)
+		return;
+	if (op.result && op.out_len)
+		check(h, key, buf, op.out_len, "op value");
+	else if (op.result && cmd != SYNCMAP_IOC_STORE &&
+		 cmd != SYNCMAP_IOC_DELETE)
+		fail(h, "found an empty value", 1);
+}
+
+static void batch(struct hammer *h)
+{
+	uint8_t keys[HAMMER_BATCH][TORTURE_KEY_LEN];
+	uint8_t vals[HAMMER_BATCH][TORTURE_VALUE_MAX];
+	struct syncmap_batch_item items[HAMMER_BATCH];
+	struct syncmap_ioc_batch b;
+	unsigned long cmd;
+	uint32_t i, kind = below(h, 3);
+	int ret;
+
+	memset(items, 0, sizeof(items));
+	for (i = 0; i < HAMMER_BATCH; i++) {
+		pick_key(h, keys[i]);
+		items[i].key = sm_ptr(keys[i]);
+		items[i].key_len = TORTURE_KEY_LEN;
+		if (kind == 0) {
+			items[i].value = sm_ptr(vals[i]);
+			items[i].value_len =
+				torture_value_make(vals[i], keys[i],
+						   TORTURE_KEY_LEN, ++h->gen,
+						   below(h, TORTURE_FILLER_MAX + 1));
+		} else if (kind == 1) {
+			items[i].value = sm_ptr(vals[i]);
+			items[i].value_len = TORTURE_VALUE_MAX;
+		}
+	}
+	cmd = kind == 0 ? SYNCMAP_IOC_BATCH_STORE :
+	      kind == 1 ? SYNCMAP_IOC_BATCH_LOAD : SYNCMAP_IOC_BATCH_DELETE;
+	memset(&b, 0, sizeof(b));
+	b.items = sm_ptr(items);
+	b.count = HAMMER_BATCH;
+	b.item_size = sizeof(items[0]);
+	ret = sm_ret(ioctl(h->fd, cmd, &b));
+	if (result(h, ret, "batch") < 0)
+		return;
+	h->batches++;
+	if (b.done != HAMMER_BATCH)
+		fail(h, "batch: not all items done", -EIO);
+	for (i = 0; i < HAMMER_BATCH; i++) {
+		if (items[i].result < 0) {
+			result(h, items[i].result, "batch item");
+			continue;
+		}
+		if (kind == 1 && items[i].result == 1)
+			check(h, keys[i], vals[i], items[i].value_len,
+			      "batch load value");
+	}
+}
+
+static int hammer(const char *map, unsigned int seconds, unsigned int seed)
+{
+	struct hammer h = { .rng = (uint64_t)seed * 0x9e3779b97f4a7c15ULL | 1 };
+	time_t end = time(NULL) + seconds;
+
+	h.fd = sm_open_bound(map, O_RDWR);
+	if (h.fd < 0) {
+		fprintf(stderr, "# bind %s: %s\n", map, strerror(-h.fd));
+		return 2;
+	}
+	while (time(NULL) < end) {
+		unsigned int i;
+
+		for (i = 0; i < 64; i++) {
+			if (below(&h, 8) == 0)
+				batch(&h);
+			else
+				single(&h);
+			h.ops++;
+		}
+		if (sm_len(h.fd) < 0)
+			fail(&h, "len", -errno);
+	}
+	printf("# pid %d: ops %lu batches %lu enomem %lu errors %lu\n",
+	       getpid(), h.ops, h.batches, h.enomem, h.errors);
+	fflush(stdout);
+	close(h.fd);
+	return h.errors ? 1 : 0;
+}
+
+/* Delete every key the hammer may have stored. */
+static int cleanup(const char *map)
+{
+	uint8_t key[TORTURE_KEY_LEN];
+	int fd = sm_open_bound(map, O_RDWR);
+	uint32_t i;
+	int large;
+
+	if (fd < 0)
+		return fd;
+	for (large = 0; large < 2; large++) {
+		for (i = 0; i < (large ? HAMMER_LARGE : HAMMER_SMALL); i++) {
+			struct syncmap_ioc_op op;
+
+			make_key(key, large, i);
+			if (sm_op(fd, SYNCMAP_IOC_DELETE, &op, key, sizeof(key),
+				  NULL, 0, NULL, 0, NULL, 0) < 0) {
+				close(fd);
+				return -errno;
+			}
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int seconds = argc > 1 ? strtoul(argv[1], NULL, 0) : 2;
+	unsigned int procs = argc > 2 ? strtoul(argv[2], NULL, 0) : 2;
+	const char *map = argc > 3 ? argv[3] : SYNCMAP_DEFAULT_NAME;
+	unsigned int i, failed = 0;
+	int status, ret;
+
+	printf("TAP version 13\n1..2\n");
+	if (access(SM_DEVICE, R_OK | W_OK)) {
+		printf("ok 1 # SKIP no %s\nok 2 # SKIP\n", SM_DEVICE);
+		return 4;
+	}
+	fflush(stdout);
+	for (i = 0; i < procs; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0)
+			_exit(hammer(map, seconds, getpid() ^ time(NULL)));
+	}
+	for (i = 0; i < procs; i++) {
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			failed++;
+	}
+	printf("%s 1 - %u processes for %us on map %s, %u failed\n",
+	       failed ? "not ok" : "ok", procs, seconds, map, failed);
+	ret = cleanup(map);
+	printf("%s 2 - delete the hammer's keys%s%s\n", ret ? "not ok" : "ok",
+	       ret ? ": " : "", ret ? strerror(-ret) : "");
+	return failed || ret ? 1 : 0;
+}
