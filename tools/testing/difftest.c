@@ -15,6 +15,10 @@
  *   faults  dense, plus oversize arguments (-E2BIG) and an allocation
  *           made to fail in one call in five (-ENOMEM: nothing changes).
  *
+ * And syncmap_create() with each of its allocations failing in turn (the
+ * shim's switch, as the core's own hook needs a map): it must fail with
+ * -ENOMEM and free everything it had allocated.
+ *
  * Usage: difftest [-n SEQUENCES] [-s SEED]; prints a line per profile,
  * then "N passed, N failed".
  */
@@ -117,6 +121,37 @@ static int run_profile(const struct profile *p, int sequences, u64 seed,
 	return 0;
 }
 
+/* Returns how many allocations syncmap_create() makes, or -1. */
+static int create_failures(void)
+{
+	long live = shim_alloc_live();
+	struct syncmap *map;
+	int nth;
+
+	for (nth = 1; nth < 64; nth++) {
+		shim_fail_alloc_nth(nth);
+		map = syncmap_create(NULL);
+		shim_fail_alloc_nth(0);
+		if (!IS_ERR(map)) {
+			syncmap_destroy(map);
+			shim_rcu_barrier();
+			return nth - 1;
+		}
+		if (PTR_ERR(map) != -ENOMEM) {
+			printf("# create: allocation %d failing gave %ld\n", nth,
+			       PTR_ERR(map));
+			return -1;
+		}
+		shim_rcu_barrier();
+		if (SHIM_DEBUG && shim_alloc_live() != live) {
+			printf("# create: allocation %d failing leaked %ld\n",
+			       nth, shim_alloc_live() - live);
+			return -1;
+		}
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	int sequences = 5000, opt, i, passed = 0, failed = 0;
@@ -159,6 +194,13 @@ int main(int argc, char **argv)
 		else
 			passed++;
 	}
+	opt = create_failures();
+	printf("%s %d create: each of its %d allocations failing in turn\n",
+	       opt < 1 ? "not ok" : "ok", i + 1, opt);
+	if (opt < 1)
+		failed++;
+	else
+		passed++;
 	syncmap_core_exit();
 	printf("difftest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
