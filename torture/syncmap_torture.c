@@ -399,7 +399,7 @@ static int torture_run(unsigned int seconds)
 {
 	struct syncmap_stats before, after;
 	struct torture_thread *t;
-	unsigned int n, i, cpu;
+	unsigned int n, i, cpu, elapsed, step;
 	u64 errors;
 
 	n = num_online_cpus() * threads_per_cpu;
@@ -431,7 +431,18 @@ static int torture_run(unsigned int seconds)
 			wake_up_process(t[i].task);
 		}
 	}
-	msleep_interruptible(seconds * 1000);
+	/* Progress on the console: runners take a silent guest for a hung one. */
+	for (elapsed = 0; elapsed < seconds; elapsed += step) {
+		u64 ops = 0;
+
+		step = min(seconds - elapsed, 30U);
+		msleep_interruptible(step * 1000);
+		for (i = 0; i < n; i++)
+			/* Its thread writes it; a stale sum is fine here. */
+			ops += data_race(t[i].ops);
+		pr_info("%us of %us: %llu ops, %lld errors\n", elapsed + step,
+			seconds, ops, atomic64_read(&ts.errors));
+	}
 
 	WRITE_ONCE(ts.stop, true);
 	timers_stop();
