@@ -75,7 +75,7 @@ static int writer_fn(void *arg)
 		}
 		if (ret < 0)
 			w->errors++;
-		w->ops++;
+		WRITE_ONCE(w->ops, w->ops + 1);
 		cond_resched();
 	}
 	return 0;
@@ -93,6 +93,16 @@ static void start_writers(struct kunit *test, struct writer *w,
 		w[i].task = kthread_run(writer_fn, &w[i], "syncmap-w%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(w[i].task));
 	}
+}
+
+/* Let every writer run before the test goes on: they must overlap it. */
+static void wait_writers_running(struct writer *w)
+{
+	int i, tries;
+
+	for (i = 0; i < WRITERS; i++)
+		for (tries = 0; !READ_ONCE(w[i].ops) && tries < 1000; tries++)
+			usleep_range(100, 200);
 }
 
 static void stop_writers(struct kunit *test, struct writer *w)
@@ -146,6 +156,7 @@ static void concurrent_range(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, 0, store_u64(map, i, i));
 
 	start_writers(test, w, map, false);
+	wait_writers_running(w);
 	for (round = 0; round < 16; round++) {
 		bitmap_zero(s.bits, NKEYS);
 		KUNIT_EXPECT_EQ(test, 0, syncmap_range(map, check_fn, &s));
@@ -173,6 +184,7 @@ static void concurrent_clear(struct kunit *test)
 	int round, n = 0;
 
 	start_writers(test, w, map, true);
+	wait_writers_running(w);
 	for (round = 0; round < 50; round++) {
 		KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
 		usleep_range(100, 200);
