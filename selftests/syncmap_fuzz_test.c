@@ -385,6 +385,8 @@ TEST_F(fuzz, random_ioctls)
 		uint64_t arg;
 		int fd = self->fd, ret, err, diff;
 
+		if (n && n % 10000 == 0)
+			ksft_print_msg("%lu calls\n", n);
 		if (fz_below(&self->rng, 4))
 			nr = fz_known[fz_below(&self->rng, sizeof(fz_known))];
 		else
