@@ -10,4 +10,4 @@ set -euo pipefail
 "$SYNCMAP_ROOT/scripts/deps.sh"
 kernel_paths debian-6.12 || exit 1
 exec "$SYNCMAP_ROOT/scripts/vm-run.sh" --demo --name demo-debian-6.12 \
-	--timeout "${SYNCMAP_VM_TIMEOUT:-300}" "$KIMAGE" "$KDIR"
+	"$KIMAGE" "$KDIR"
