@@ -15,6 +15,10 @@
 #   make fuzz             fuzz the core in userspace for FUZZ_TIME seconds
 #   make bench-native     the core in userspace beside Go's sync.Map;
 #                         writes docs/bench-native.md (tools/testing)
+#   make install          the module (modules_install + depmod), the uapi
+#                         header, syncmapctl and its man page, the udev
+#                         rule; DESTDIR, PREFIX (/usr/local), UDEVDIR
+#   make uninstall        remove what make install installed
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -46,6 +50,36 @@ FUZZ_CALLS ?= 100000
 torture:
 	scripts/torture.sh $(DURATION) $(FUZZ_CALLS)
 
+# Installation.  The modules go to /lib/modules/RELEASE/extra/syncmap/ of the
+# kernel KDIR belongs to; the uapi header is <linux/syncmap.h>.
+PREFIX ?= /usr/local
+UDEVDIR ?= /etc/udev/rules.d
+KRELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MODDIR = $(DESTDIR)/lib/modules/$(KRELEASE)/extra/syncmap
+INSTALL_BUILD = $(CURDIR)/build/install/
+
+install: modules
+	@test -n "$(KRELEASE)" || { echo "cannot tell KDIR's kernel release" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KRELEASE) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra/syncmap modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KRELEASE)
+	$(MAKE) -C tools/syncmapctl OUTPUT=$(INSTALL_BUILD)
+	install -D -m 755 $(INSTALL_BUILD)syncmapctl $(DESTDIR)$(PREFIX)/bin/syncmapctl
+	install -D -m 644 tools/syncmapctl/syncmapctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/syncmapctl.8
+	install -D -m 644 include/uapi/syncmap.h $(DESTDIR)$(PREFIX)/include/linux/syncmap.h
+	install -D -m 644 tools/udev/60-syncmap.rules $(DESTDIR)$(UDEVDIR)/60-syncmap.rules
+
+uninstall:
+	@test -n "$(KRELEASE)" || { echo "cannot tell KDIR's kernel release" >&2; exit 1; }
+	rm -rf $(MODDIR)
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KRELEASE)
+	rm -f $(DESTDIR)$(PREFIX)/bin/syncmapctl \
+		$(DESTDIR)$(PREFIX)/share/man/man8/syncmapctl.8 \
+		$(DESTDIR)$(PREFIX)/include/linux/syncmap.h \
+		$(DESTDIR)$(UDEVDIR)/60-syncmap.rules
+
 fuzz bench-native:
 	$(MAKE) -C tools/testing $@
 
@@ -59,4 +93,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo bench vm testkernel torture fuzz bench-native clean
+.PHONY: all modules check demo bench vm testkernel torture install uninstall fuzz bench-native clean
