@@ -11,6 +11,8 @@
 #                         debian-6.12 or debian-6.12-rt
 #   make torture          DURATION seconds (600) of torture and FUZZ_CALLS
 #                         (100000) ioctl fuzzer calls in the test kernel
+#   make kcsan            the test kernel with KCSAN instead of KASAN (built
+#                         once, cached), KUnit + DURATION (120) s of torture
 #   make testkernel       build (or find cached) the debug test kernel
 #   make fuzz             fuzz the core in userspace for FUZZ_TIME seconds
 #   make bench-native     the core in userspace beside Go's sync.Map;
@@ -49,6 +51,9 @@ DURATION ?= 600
 FUZZ_CALLS ?= 100000
 torture:
 	scripts/torture.sh $(DURATION) $(FUZZ_CALLS)
+
+kcsan:
+	scripts/kcsan.sh $(if $(filter command line,$(origin DURATION)),$(DURATION),120)
 
 # Installation.  The modules go to /lib/modules/RELEASE/extra/syncmap/ of the
 # kernel KDIR belongs to; the uapi header is <linux/syncmap.h>.
@@ -93,4 +98,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo bench vm testkernel torture install uninstall fuzz bench-native clean
+.PHONY: all modules check demo bench vm testkernel torture kcsan install uninstall fuzz bench-native clean
