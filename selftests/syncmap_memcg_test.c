@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap_memcg_test: a map's memory is charged to its creator's memory
+ * cgroup.  A process in a cgroup v2 with a small memory.max creates a map
+ * and fills it until a store fails with ENOMEM (it is not OOM-killed); the
+ * map goes on working; after the map is destroyed and its frees have run,
+ * the cgroup's memory.current comes back to where it was.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "syncmap_test.h"
+
+/* The harness's fork and longjmp trip -Wclobbered at -O2. */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_LIMIT	(16 << 20)
+#define CG_VALUE	(16 << 10)
+/* Slab pages and per-CPU stocks may stay charged after the frees. */
+#define CG_SLACK	(2 << 20)
+
+static int cg_write(const char *dir, const char *file, const char *text)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static long long cg_read(const char *dir, const char *file)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/* memory.current through a file opened (and its buffer allocated) early. */
+static long long cg_pread(int fd)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * In the cgroup: fill a map until ENOMEM, check it still works, destroy
+ * it and wait for the charge to come back.  Exit status: 0 ok, else the
+ * step that failed.
+ */
+static int child(const char *cg, const char *name)
+{
+	static char value[CG_VALUE];
+	struct syncmap_ioc_name destroy;
+	long long base, full, now;
+	char key[32], buf[8], path[256];
+	unsigned long n;
+	int fd, cur, ret, i;
+
+	if (cg_write(cg, "cgroup.procs", "0"))
+		return 10;
+	/*
+	 * Fault in now everything this process touches later (the value,
+	 * stdio's buffer, the stack): a page fault once the cgroup is full
+	 * is an OOM kill, which is the kernel's answer to user memory, not
+	 * the map's.
+	 */
+	memset(value, 'v', sizeof(value));
+	printf("# filling a map in %s\n", cg);
+	fflush(stdout);
+	{
+		volatile char stack[64 << 10];
+
+		memset((char *)stack, 0, sizeof(stack));
+	}
+	/* Warm up what the first ioctls allocate, then take the baseline. */
+	fd = sm_open(O_RDWR);
+	if (fd < 0)
+		return 11;
+	close(fd);
+	/*
+	 * With the cgroup full, even opening a file may be an OOM kill: open
+	 * what comes after the fill now.
+	 */
+	snprintf(path, sizeof(path), "%s/memory.current", cg);
+	cur = open(path, O_RDONLY);
+	if (cur < 0)
+		return 20;
+	base = cg_pread(cur);
+	if (sm_create(name, 0600, 0, 0))
+		return 12;
+	fd = sm_open_bound(name, O_RDWR);
+	if (fd < 0)
+		return 13;
+	for (n = 0;; n++) {
+		struct syncmap_ioc_op op;
+
+		snprintf(key, sizeof(key), "key-%lu", n);
+		ret = sm_op(fd, SYNCMAP_IOC_STORE, &op, key, strlen(key), value,
+			    sizeof(value), NULL, 0, NULL, 0);
+		if (ret == -ENOMEM)
+			break;
+		if (ret)
+			return 14;
+		if (n > 4 * (CG_LIMIT / CG_VALUE))
+			return 15;	/* the limit did not hold */
+	}
+	full = cg_pread(cur);
+	printf("# %lu values of %d bytes stored before ENOMEM; memory.current %lld -> %lld (max %d)\n",
+	       n, CG_VALUE, base, full, CG_LIMIT);
+	/* The map is intact: len is what was stored, the first key loads. */
+	if (sm_len(fd) != (long long)n)
+		return 16;
+	if (sm_load(fd, "key-0", buf, sizeof(buf)) != -ERANGE)
+		return 17;
+	memset(&destroy, 0, sizeof(destroy));
+	sm_set_name(destroy.name, name);
+	if (ioctl(fd, SYNCMAP_IOC_DESTROY, &destroy))
+		return 18;
+	close(fd);
+	/* Destroyed maps are freed after grace periods and a workqueue. */
+	for (i = 0; i < 200; i++) {
+		now = cg_pread(cur);
+		if (now <= base + CG_SLACK)
+			break;
+		usleep(50000);
+	}
+	printf("# after destroy: memory.current %lld (baseline %lld, slack %d)\n",
+	       now, base, CG_SLACK);
+	fflush(stdout);
+	return now <= base + CG_SLACK ? 0 : 19;
+}
+
+TEST(fill_until_enomem)
+{
+	char cg[128], name[SYNCMAP_NAME_MAX], limit[32];
+	int status, fd;
+	pid_t pid;
+
+	if (access(SM_DEVICE, R_OK | W_OK))
+		SKIP(return, "no %s", SM_DEVICE);
+	if (access(CG_ROOT "/cgroup.controllers", R_OK))
+		SKIP(return, "no cgroup v2 at %s", CG_ROOT);
+	/* Enabling may fail if already on; memory.max tells. */
+	cg_write(CG_ROOT, "cgroup.subtree_control", "+memory");
+	snprintf(cg, sizeof(cg), CG_ROOT "/syncmap-memcg-%d", getpid());
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	if (access(cg, F_OK) == 0 && cg_read(cg, "memory.current") < 0) {
+		rmdir(cg);
+		SKIP(return, "no memory controller");
+	}
+	snprintf(limit, sizeof(limit), "%d", CG_LIMIT);
+	EXPECT_EQ(0, cg_write(cg, "memory.max", limit));
+	sm_unique(name, "memcg");
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(child(cg, name));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status)) {
+		TH_LOG("the filler died of signal %d (OOM kill?)",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	}
+	if (WIFEXITED(status))
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Outside the cgroup, maps work as before. */
+	fd = sm_open_bound(SYNCMAP_DEFAULT_NAME, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, sm_store(fd, "memcg-test", "outside"));
+	EXPECT_EQ(1, sm_delete(fd, "memcg-test"));
+	close(fd);
+	sm_destroy(name);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+TEST_HARNESS_MAIN
