@@ -8,6 +8,8 @@
 #     and Debian's 6.1, 6.12 and 6.12-rt headers;
 #  3. checkpatch.pl --strict on every C file of the module, and sparse
 #     (make C=2) against the test kernel;
+#  3b. packaging: modinfo, make install/uninstall into a DESTDIR, DKMS for
+#     the Debian kernels (scripts/package-check.sh);
 #  4. a VM run on each kernel (scripts/vm-run.sh): KUnit where the kernel
 #     has it, the kselftests everywhere, splats and leaks fail the run;
 #  5. userspace tests, if tools/testing/Makefile exists (`make check` there).
@@ -147,6 +149,26 @@ else
 	record lint fail "sparse" "no test kernel"
 fi
 
+# --- 3b. Packaging: modinfo, make install/uninstall, DKMS --------------------
+section "packaging (modinfo, make install, dkms)"
+debian_kdirs=()
+for k in debian-6.12 debian-6.1 debian-6.12-rt; do
+	[ -n "${kdir[$k]:-}" ] && debian_kdirs+=("${kdir[$k]}")
+done
+if [ ${#debian_kdirs[@]} -gt 0 ]; then
+	while read -r status item; do
+		case $status in
+		ok)	record packaging ok "$item" ;;
+		skip)	record packaging skip "$item" ;;
+		FAIL)	record packaging fail "$item" ;;
+		*)	echo "        $status $item" ;;
+		esac
+	done < <("$SYNCMAP_ROOT/scripts/package-check.sh" "$out/packaging" \
+		"${debian_kdirs[@]}" 2>&1)
+else
+	record packaging fail "packaging" "no Debian headers"
+fi
+
 # --- 4. VM runs -------------------------------------------------------------
 for k in $SYNCMAP_KERNELS; do
 	[ -n "${kdir[$k]:-}" ] || continue
@@ -156,6 +178,22 @@ for k in $SYNCMAP_KERNELS; do
 	add_counts "$k" "$SYNCMAP_BUILD/vm/$k/counts" ||
 		record "$k" fail "VM run" "it reported no results"
 done
+
+# A stock kernel with the module DKMS built, running the kselftests.
+k=debian-6.1
+if [ -n "${kdir[$k]:-}" ]; then
+	dkms_ko=$out/packaging/dkms-$(basename "${kdir[$k]}" | sed 's/^linux-headers-//').ko
+	section "VM run: dkms-$k (the DKMS-built module)"
+	if [ -s "$dkms_ko" ]; then
+		"$SYNCMAP_ROOT/scripts/vm-run.sh" --name "dkms-$k" --prebuilt "$dkms_ko" \
+			"${image[$k]}" "${kdir[$k]}" 2>&1 |
+			grep -v '^[^ ].*: [0-9]* passed, [0-9]* failed'
+		add_counts "dkms-$k" "$SYNCMAP_BUILD/vm/dkms-$k/counts" ||
+			record "dkms-$k" fail "VM run" "it reported no results"
+	else
+		record "dkms-$k" fail "VM run" "no DKMS-built module: see the packaging lines"
+	fi
+fi
 
 # --- 5. Userspace tests, once another issue adds them -------------------------
 if [ -f "$SYNCMAP_ROOT/tools/testing/Makefile" ]; then
