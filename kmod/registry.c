@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "debugfs.h"
 #include "map.h"
@@ -31,6 +32,13 @@ static struct {
 	.mutex = __MUTEX_INITIALIZER(registry.mutex),
 	.names = LIST_HEAD_INIT(registry.names),
 };
+
+/*
+ * Maps are freed from here, as BPF maps are: syncmap_destroy() waits for
+ * RCU callbacks (rcu_barrier()), which the close(2) or DESTROY that drops
+ * the last reference should not wait for.  Drained at module exit.
+ */
+static struct workqueue_struct *free_wq;
 
 /* File modes as module parameters: octal in and out. */
 static int mode_set(const char *val, const struct kernel_param *kp)
@@ -144,16 +152,26 @@ linked:
 	nm->linked = true;
 }
 
+static void named_free(struct work_struct *work)
+{
+	struct syncmap_named *nm = container_of(work, struct syncmap_named,
+						free_work);
+
+	syncmap_destroy(nm->map);
+	kfree(nm);
+}
+
 static void named_release(struct kref *ref)
 {
 	struct syncmap_named *nm = container_of(ref, struct syncmap_named, ref);
 
-	syncmap_destroy(nm->map);
+	/* The caps count the map until now; its memory goes right after. */
 	mutex_lock(&registry.mutex);
 	registry.maps--;
 	registry.reserved_bytes -= nm->max_bytes;
 	mutex_unlock(&registry.mutex);
-	kfree(nm);
+	INIT_WORK(&nm->free_work, named_free);
+	queue_work(free_wq, &nm->free_work);
 }
 
 /**
@@ -171,7 +189,8 @@ void syncmap_named_get(struct syncmap_named *nm)
  * syncmap_named_put() - drop a reference on a named map
  * @nm: the map.
  *
- * The last reference destroys the map and frees its memory.
+ * The last reference gives the map's share of the module's caps back and
+ * queues the map to be destroyed and its memory freed, from a workqueue.
  *
  * Context: Process context; may sleep.  Must not hold the registry mutex.
  */
@@ -506,12 +525,17 @@ int syncmap_registry_init(void)
 		pr_err("default_uid or default_gid is not a valid id\n");
 		return -EINVAL;
 	}
+	free_wq = alloc_workqueue("syncmap_free", WQ_UNBOUND, 0);
+	if (!free_wq)
+		return -ENOMEM;
 	ret = named_add(SYNCMAP_DEFAULT_NAME, default_mode, uid, gid,
 			default_max_entries, default_max_bytes, true);
-	if (ret)
+	if (ret) {
 		pr_err("cannot create the default map: %d%s\n", ret,
 		       ret == -ENOSPC && max_total_bytes && !default_max_bytes ?
 		       " (max_total_bytes needs default_max_bytes)" : "");
+		destroy_workqueue(free_wq);
+	}
 	return ret;
 }
 
@@ -520,7 +544,7 @@ int syncmap_registry_init(void)
  *
  * No file is open (they hold the module) and no in-kernel user is left
  * (their symbol references hold the module), so the registry holds the
- * last reference of each map.
+ * last reference of each map.  Returns once all of them are freed.
  *
  * Context: Process context (module unload); may sleep.
  */
@@ -543,5 +567,7 @@ void syncmap_registry_exit(void)
 		WARN_ON(kref_read(&nm->ref) != 1);
 		syncmap_named_put(nm);
 	}
+	/* Waits for every map queued to be freed. */
+	destroy_workqueue(free_wq);
 	WARN_ON(registry.maps);
 }

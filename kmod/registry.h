@@ -17,6 +17,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "syncmap.h"
 
@@ -35,6 +36,7 @@
  * @max_bytes: limit passed to syncmap_create(), and reserved against the
  *             module's total memory cap.
  * @debugfs: its directory under syncmap/maps/ while linked, or NULL.
+ * @free_work: frees the map after the last reference.
  * @name: NUL-terminated.
  */
 struct syncmap_named {
@@ -49,6 +51,7 @@ struct syncmap_named {
 	u64 max_entries;
 	u64 max_bytes;
 	struct dentry *debugfs;
+	struct work_struct free_work;
 	char name[SYNCMAP_NAME_MAX];
 };
 
