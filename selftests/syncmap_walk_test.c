@@ -30,7 +30,7 @@
 #define STABLE		2000	/* keys s0000.. never touched by writers */
 #define WRITERS		4	/* two threads, two processes */
 #define CHURN		500	/* keys c<w>-<n> each writer plays with */
-#define WALK_SECONDS	4
+#define WALK_SECONDS	3
 #define WALK_BUF	2048
 
 /* Shared by the test, its writer threads and its writer processes. */
@@ -124,17 +124,30 @@ FIXTURE(walk) {
 
 FIXTURE_SETUP(walk)
 {
-	char key[16];
+	static char keys[STABLE][8];
+	static struct syncmap_batch_item items[STABLE];
+	struct syncmap_ioc_batch b;
 	int i;
 
 	sm_unique(self->name, "walk");
 	ASSERT_EQ(0, sm_create(self->name, 0600, 0, 0));
 	self->fd = sm_open_bound(self->name, O_RDWR);
 	ASSERT_LE(0, self->fd);
+	/* The stable keys, in one batch: key and value "s0000".. */
 	for (i = 0; i < STABLE; i++) {
-		snprintf(key, sizeof(key), "s%04d", i);
-		ASSERT_EQ(0, sm_store(self->fd, key, key));
+		snprintf(keys[i], sizeof(keys[i]), "s%04d", i);
+		memset(&items[i], 0, sizeof(items[i]));
+		items[i].key = items[i].value = sm_ptr(keys[i]);
+		items[i].key_len = items[i].value_len = 5;
 	}
+	memset(&b, 0, sizeof(b));
+	b.items = sm_ptr(items);
+	b.count = STABLE;
+	b.item_size = sizeof(items[0]);
+	b.flags = SYNCMAP_BATCH_STOP;
+	ASSERT_EQ(0, ioctl(self->fd, SYNCMAP_IOC_BATCH_STORE, &b));
+	ASSERT_EQ((unsigned int)STABLE, b.done);
+	ASSERT_EQ(STABLE, sm_len(self->fd));
 	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, (void *)self->sh);
@@ -319,7 +332,7 @@ TEST_F_TIMEOUT(walk, concurrent_walkers_and_writers, 180)
 
 	ASSERT_EQ(0, start_writers(self));
 	for (i = 0; i < 3; i++) {
-		args[i] = (struct reader_arg){ self->name, 5, 0 };
+		args[i] = (struct reader_arg){ self->name, 3, 0 };
 		ASSERT_EQ(0, pthread_create(&readers[i], NULL, reader_thread,
 					    &args[i]));
 	}
