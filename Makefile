@@ -92,7 +92,7 @@ clean:
 	rm -rf build
 	-test ! -d $(KDIR) || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
-		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' \) -type f -print0 | \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' -o -name '*.a' \) -type f -print0 | \
 		xargs -0r rm -f
 	rm -f Module.symvers modules.order
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
