@@ -101,7 +101,7 @@ for k in $SYNCMAP_KERNELS; do
 	src=$out/w1-$k
 	copy_module_source "$src"
 	log=$out/w1-$k.log
-	if make -C "${kdir[$k]}" M="$src" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
+	if make -j"$(nproc)" -C "${kdir[$k]}" M="$src" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
 	   ! grep -qE 'warning:|WARNING:' "$log"; then
 		record "$k" ok "W=1 build"
 	else
@@ -138,7 +138,7 @@ if [ -n "$tk" ]; then
 	src=$out/sparse
 	copy_module_source "$src"
 	log=$out/sparse.log
-	if make -C "$tk" M="$src" C=2 modules >"$log" 2>&1 &&
+	if make -j"$(nproc)" -C "$tk" M="$src" C=2 modules >"$log" 2>&1 &&
 	   ! grep -qE ': (warning|error):' "$log"; then
 		record lint ok "sparse (C=2, testkernel-6.12)"
 	else

@@ -78,7 +78,7 @@ root=$work/initramfs
 mkdir -p "$root"/{bin,dev,etc,lib/syncmap,modules,proc,root,run,selftests,steps,sys,tmp,usr/bin}
 copy_module_source "$work/src"
 modules=()
-if build_step modules "$work/modules.log" make -C "$kdir" M="$work/src" modules; then
+if build_step modules "$work/modules.log" make -j"$(nproc)" -C "$kdir" M="$work/src" modules; then
 	# Load order: syncmap.ko, samples/, anything else, the KUnit modules.
 	mapfile -t modules < <(cd "$work/src" && find . -name '*.ko' -printf '%P\n' |
 		awk '{ r = 2 }
