@@ -372,7 +372,12 @@ static const uint8_t fz_known[] = {
 	0x31, 0x32, 0x33, 0x34,
 };
 
-TEST_F(fuzz, random_ioctls)
+/*
+ * The harness's default limit is 30 s, and on timeout it kills the test's
+ * whole process group (in the VM, the guest step running it): make
+ * torture's 100000 calls take minutes under TCG.
+ */
+TEST_F_TIMEOUT(fuzz, random_ioctls, 3600)
 {
 	const char *env = getenv("SYNCMAP_FUZZ_CALLS");
 	unsigned long calls = env ? strtoul(env, NULL, 0) : 3000;
