@@ -30,6 +30,8 @@
 
 #define FUZZ_KEYS	8
 #define FUZZ_NAMES	4
+/* Pages of the good buffer with its guard: a LIST may ask for 256 KiB. */
+#define FUZZ_GUARD	1024
 
 struct fuzz_key {
 	char key[8];
@@ -152,9 +154,16 @@ FIXTURE_SETUP(fuzz)
 	self->unbound = sm_open(O_RDWR);
 	ASSERT_LE(0, self->unbound);
 
-	self->good = mmap(NULL, 4 * self->page, PROT_READ | PROT_WRITE,
+	/*
+	 * A random output size (LIST, WALK, a batch) may run far past the
+	 * 4 pages: a PROT_NONE guard turns that into EFAULT instead of a
+	 * write over whatever is mapped next (the harness's own state).
+	 */
+	self->good = mmap(NULL, FUZZ_GUARD * self->page, PROT_NONE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->good);
+	ASSERT_EQ(0, mprotect(self->good, 4 * self->page,
+			      PROT_READ | PROT_WRITE));
 	self->edge = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->edge);
