@@ -16,26 +16,12 @@
 
 #include "map.h"
 #include "syncmap.h"
+#include "test_map.h"
 
 MODULE_IMPORT_NS(SYNCMAP_TESTING);
 
 #define NKEYS	1024
 #define WRITERS	2
-
-static void map_exit(void *map)
-{
-	syncmap_destroy(map);
-}
-
-static struct syncmap *new_map(struct kunit *test)
-{
-	struct syncmap *map = syncmap_create(NULL);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
-	return map;
-}
 
 static int store_u64(struct syncmap *map, u64 key, u64 value)
 {
@@ -144,7 +130,7 @@ static int check_fn(void *arg, const void *key, u32 key_len,
 /* Go's TestConcurrentRange. */
 static void concurrent_range(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct writer w[WRITERS] = {};
 	struct seen s = {};
 	int i, round;
@@ -178,7 +164,7 @@ static int count_fn(void *arg, const void *key, u32 key_len,
 /* Go's TestConcurrentClear: Clear racing with Store and Load. */
 static void concurrent_clear(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct writer w[WRITERS] = {};
 	struct syncmap_stats st;
 	int round, n = 0;
@@ -233,7 +219,7 @@ static void softirq_load_fn(struct timer_list *t)
 /* The slow path taken from softirq while process context holds the lock. */
 static void softirq_loads(struct kunit *test)
 {
-	struct softirq_loader l = { .map = new_map(test), .runs = 20 };
+	struct softirq_loader l = { .map = syncmap_test_map(test, NULL), .runs = 20 };
 	struct syncmap_stats st;
 	u64 i = 1;
 
@@ -258,7 +244,7 @@ static void softirq_loads(struct kunit *test)
 /* Everything a map allocated comes back: counters and frees. */
 static void frees_everything(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats empty, st;
 	u64 i;
 

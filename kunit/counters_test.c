@@ -7,21 +7,7 @@
 #include <linux/kernel.h>
 
 #include "syncmap.h"
-
-static void map_exit(void *map)
-{
-	syncmap_destroy(map);
-}
-
-static struct syncmap *new_map(struct kunit *test)
-{
-	struct syncmap *map = syncmap_create(NULL);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
-	return map;
-}
+#include "test_map.h"
 
 static struct syncmap_stats stats_of(struct syncmap *map)
 {
@@ -55,7 +41,7 @@ static int load_missing(struct syncmap *map)
 /* The example: 10 new keys, 9 misses, then the 10th promotes. */
 static void promotion_after_len_dirty_misses(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 	int i;
 
@@ -95,7 +81,7 @@ static void promotion_after_len_dirty_misses(struct kunit *test)
 /* A store after a promotion rebuilds dirty, expunging deleted entries. */
 static void rebuild_expunges_deleted(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 	int i;
 
@@ -139,7 +125,7 @@ static int count_fn(void *arg, const void *key, u32 key_len,
 
 static void range_promotes_when_amended(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 	int n = 0;
 
@@ -159,7 +145,7 @@ static void range_promotes_when_amended(struct kunit *test)
 
 static void clear_resets_misses(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 
 	store_n(test, map, 0, 5);
@@ -256,7 +242,7 @@ KUNIT_ARRAY_PARAM(miss_rule, miss_rules, miss_rule_desc);
 static void miss_rule(struct kunit *test)
 {
 	const struct miss_rule *r = test->param_value;
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 
 	/* Two keys in dirty, none in read: amended. */

@@ -17,6 +17,7 @@
 #include "go_model.h"
 #include "map.h"
 #include "syncmap.h"
+#include "test_map.h"
 
 MODULE_IMPORT_NS(SYNCMAP_TESTING);
 
@@ -60,21 +61,6 @@ static void random_op(struct rnd_state *rnd, struct op *op)
 	random_str(rnd, &op->key);
 	random_str(rnd, &op->val);
 	random_str(rnd, &op->val2);
-}
-
-static void map_exit(void *map)
-{
-	syncmap_destroy(map);
-}
-
-static struct syncmap *new_map(struct kunit *test)
-{
-	struct syncmap *map = syncmap_create(NULL);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
-	return map;
 }
 
 struct kv {
@@ -325,7 +311,7 @@ static bool is_mutation(enum op_kind kind)
 static void failed_mutations_change_nothing(struct kunit *test)
 {
 	struct go_map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	int call, nth, ret, failures = 0;
 	struct rnd_state rnd;
 	struct op op;

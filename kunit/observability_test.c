@@ -9,24 +9,10 @@
 #include <linux/string.h>
 
 #include "syncmap.h"
+#include "test_map.h"
 #include "map.h"
 
 MODULE_IMPORT_NS(SYNCMAP_TESTING);
-
-static void map_exit(void *map)
-{
-	syncmap_destroy(map);
-}
-
-static struct syncmap *new_map(struct kunit *test)
-{
-	struct syncmap *map = syncmap_create(NULL);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
-	return map;
-}
 
 static struct syncmap_stats stats_of(struct syncmap *map)
 {
@@ -120,7 +106,7 @@ static int range_nop(void *arg, const void *key, u32 key_len,
 
 static void policy_default_is_go(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_policy p;
 
 	syncmap_get_policy(map, &p);
@@ -138,7 +124,7 @@ static void policy_default_is_go(struct kunit *test)
 
 static void policy_multiplier_floor_ceiling(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_policy bad = { .multiplier = SYNCMAP_POLICY_MULT_MAX + 1 };
 
 	KUNIT_EXPECT_EQ(test, -EINVAL, syncmap_set_policy(map, &bad));
@@ -168,7 +154,7 @@ static void policy_multiplier_floor_ceiling(struct kunit *test)
 /* The rule of docs/observability.md, step by step. */
 static void policy_adaptive(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_policy p;
 
 	set_policy(test, map, 4, 0, 0, 1);
@@ -207,7 +193,7 @@ static void policy_changes_no_result(struct kunit *test)
 		{ .multiplier = 1, .ceiling = 1 },
 		{ .multiplier = 2, .floor = 50, .adaptive = 1 },
 	};
-	struct syncmap *go = new_map(test);
+	struct syncmap *go = syncmap_test_map(test, NULL);
 	struct syncmap *other[ARRAY_SIZE(policies)];
 	struct rnd_state rnd;
 	char key[8], val[8], buf[8];
@@ -216,7 +202,7 @@ static void policy_changes_no_result(struct kunit *test)
 	int r0 = 0, r;
 
 	for (j = 0; j < ARRAY_SIZE(policies); j++) {
-		other[j] = new_map(test);
+		other[j] = syncmap_test_map(test, NULL);
 		KUNIT_ASSERT_EQ(test, 0,
 				syncmap_set_policy(other[j], &policies[j]));
 	}
@@ -271,7 +257,7 @@ static void policy_changes_no_result(struct kunit *test)
 
 static void compact_drops_deleted(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_health h;
 	struct syncmap_stats st;
 	u64 bytes;
@@ -321,7 +307,7 @@ static void compact_drops_deleted(struct kunit *test)
 
 static void compact_fixes_bloat(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_health h;
 
 	store_n(test, map, 0, 5);
@@ -342,7 +328,7 @@ static void compact_fixes_bloat(struct kunit *test)
 
 static void compact_out_of_memory(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	int i;
 
 	store_n(test, map, 0, 20);
@@ -363,7 +349,7 @@ static void compact_out_of_memory(struct kunit *test)
 
 static void reset_keeps_the_algorithm(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	struct syncmap_stats st;
 
 	store_n(test, map, 0, 10);

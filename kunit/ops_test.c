@@ -9,21 +9,7 @@
 #include <linux/string.h>
 
 #include "syncmap.h"
-
-static void map_exit(void *map)
-{
-	syncmap_destroy(map);
-}
-
-static struct syncmap *new_map(struct kunit *test)
-{
-	struct syncmap *map = syncmap_create(NULL);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
-	return map;
-}
+#include "test_map.h"
 
 static void expect_value(struct kunit *test, struct syncmap *map,
 			 const void *key, u32 key_len, const char *want)
@@ -49,7 +35,7 @@ static void expect_absent(struct kunit *test, struct syncmap *map,
 
 static void store_load_delete(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 
 	expect_absent(test, map, "k", 1);
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "v1", 2));
@@ -65,7 +51,7 @@ static void store_load_delete(struct kunit *test)
 
 static void empty_key_and_value(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	char buf[4];
 	u32 len = 99;
 
@@ -82,7 +68,7 @@ static void empty_key_and_value(struct kunit *test)
 
 static void load_or_store(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	char buf[16];
 	u32 len;
 
@@ -103,7 +89,7 @@ static void load_or_store(struct kunit *test)
 
 static void swap_and_load_and_delete(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	char buf[16];
 	u32 len;
 
@@ -122,7 +108,7 @@ static void swap_and_load_and_delete(struct kunit *test)
 
 static void compare_and_swap(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 
 	/* Go: CompareAndSwap on an absent key with a nil old is false. */
 	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "k", 1, NULL, 0,
@@ -147,7 +133,7 @@ static void compare_and_swap(struct kunit *test)
 
 static void sizes_and_buffers(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	u8 *big = kunit_kzalloc(test, SYNCMAP_VALUE_MAX + 1, GFP_KERNEL);
 	struct syncmap_stats before, after;
 	char buf[2];
@@ -181,7 +167,7 @@ static void sizes_and_buffers(struct kunit *test)
 
 static void load_rcu(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	const void *value;
 	u32 len;
 	int ret;
@@ -230,7 +216,7 @@ static int nested_fn(void *arg, const void *key, u32 key_len,
 
 static void range_nested(struct kunit *test)
 {
-	struct nested n = { .test = test, .map = new_map(test) };
+	struct nested n = { .test = test, .map = syncmap_test_map(test, NULL) };
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "a", 1, "1", 1));
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "b", 1, "2", 1));
@@ -251,7 +237,7 @@ static int stop_fn(void *arg, const void *key, u32 key_len,
 
 static void range_stops(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	int calls = 0;
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
@@ -263,7 +249,7 @@ static void range_stops(struct kunit *test)
 
 static void clear(struct kunit *test)
 {
-	struct syncmap *map = new_map(test);
+	struct syncmap *map = syncmap_test_map(test, NULL);
 	int calls = 0;
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
@@ -281,11 +267,8 @@ static void clear(struct kunit *test)
 static void limits(struct kunit *test)
 {
 	struct syncmap_params params = { .max_entries = 2 };
-	struct syncmap *map = syncmap_create(&params);
+	struct syncmap *map = syncmap_test_map(test, &params);
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
 	KUNIT_EXPECT_EQ(test, -ENOSPC, syncmap_store(map, "c", 1, "3", 1));
@@ -295,10 +278,7 @@ static void limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2ULL, syncmap_len(map));
 
 	params = (struct syncmap_params){ .max_bytes = 4096 };
-	map = syncmap_create(&params);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(map));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_exit,
-							   map));
+	map = syncmap_test_map(test, &params);
 	KUNIT_EXPECT_EQ(test, -ENOSPC, syncmap_store(map, "k", 1, NULL, 8192));
 	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
 }
