@@ -6,7 +6,10 @@
  * and may fail (no OOM kill, no warning): the callers turn a NULL into
  * -ENOMEM before they have changed anything.
  */
+#include <linux/export.h>
+#include <linux/jump_label.h>
 #include <linux/memcontrol.h>
+#include <linux/poison.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -66,6 +69,41 @@ struct syncmap_value *syncmap_value_new(struct syncmap *map,
 	return v;
 }
 
+/* Off unless a test asked for it: then freed values are poisoned first. */
+static DEFINE_STATIC_KEY_FALSE(syncmap_poison_key);
+
+static void syncmap_value_free_poisoned(struct rcu_head *head)
+{
+	struct syncmap_value *v = container_of(head, struct syncmap_value, rcu);
+
+	/*
+	 * The grace period is over: no reader may still look at @v.  One
+	 * that does (a bug) now finds POISON_FREE instead of the old bytes,
+	 * which a checked value (the torture's) does not survive.  The
+	 * length stays, so such a reader copies no more than it would have.
+	 */
+	memset(v->data, POISON_FREE, v->len);
+	kvfree(v);
+}
+
+/**
+ * syncmap_poison_freed() - poison values when they are freed, or stop
+ * @on: true to start (the calls nest), false to undo one start.
+ *
+ * For tests that must catch a reader of a freed value on kernels without
+ * KASAN: the torture module turns it on while it is loaded.
+ *
+ * Context: Process context; sleeps.
+ */
+void syncmap_poison_freed(bool on)
+{
+	if (on)
+		static_branch_inc(&syncmap_poison_key);
+	else
+		static_branch_dec(&syncmap_poison_key);
+}
+EXPORT_SYMBOL_NS_GPL(syncmap_poison_freed, SYNCMAP_TESTING);
+
 /**
  * syncmap_value_put() - drop a reference on a value
  * @map: the value's map.
@@ -83,7 +121,10 @@ void syncmap_value_put(struct syncmap *map, struct syncmap_value *v)
 		return;
 	percpu_counter_add_batch(&map->bytes, -(s64)syncmap_value_size(v->len),
 				 SYNCMAP_VALUE_MAX);
-	kvfree_rcu(v, rcu);
+	if (static_branch_unlikely(&syncmap_poison_key))
+		call_rcu(&v->rcu, syncmap_value_free_poisoned);
+	else
+		kvfree_rcu(v, rcu);
 }
 
 struct syncmap_entry *syncmap_entry_new(struct syncmap *map,

@@ -98,5 +98,6 @@ void syncmap_core_exit(void);
 
 void syncmap_inject_alloc_failure(struct syncmap *map, int nth);
 void syncmap_flush_frees(void);
+void syncmap_poison_freed(bool on);
 
 #endif /* _SYNCMAP_MAP_H */
