@@ -9,7 +9,11 @@
  *   syncmap_hammer [SECONDS [PROCESSES [MAP]]]     (default: 2 2 default)
  *
  * -ENOMEM is accepted (the torture module injects allocation failures);
- * any other error, or a bad value, fails the test.  At the end the keys it
+ * any other error, or a bad value, fails the test.  As in the torture
+ * module (struct torture_deaths), the processes share a ring per key of
+ * the generations they saw replaced or deleted (by swap and
+ * load-and-delete); a read that returns one recorded before it began
+ * returned a value that was not current at any point during the read.  At the end the keys it
  * used are deleted.  Prints TAP.
  */
 #include <errno.h>
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,12 +35,26 @@
 #define HAMMER_LARGE	2048
 #define HAMMER_BATCH	16
 
+#define HAMMER_DEATHS	4
+
 struct hammer {
 	int fd;
 	uint64_t rng;
-	uint64_t gen;
-	unsigned long ops, batches, enomem, errors;
+	uint64_t gen;		/* the process's number in the top 16 bits */
+	unsigned long ops, batches, enomem, errors, deaths;
 };
+
+/* Shared by the processes: per key, the last values seen dying. */
+struct hammer_deaths {
+	uint64_t gen[HAMMER_DEATHS];
+	uint32_t next;
+};
+
+struct hammer_snap {
+	uint64_t gen[HAMMER_DEATHS];
+};
+
+static struct hammer_deaths *deaths;	/* small keys, then large */
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -60,11 +79,41 @@ static void make_key(uint8_t *key, int large, uint32_t i)
 	memcpy(key + 2, &i, sizeof(i));
 }
 
-static void pick_key(struct hammer *h, uint8_t *key)
+/* Pick a key; returns its index among all keys. */
+static uint32_t pick_key(struct hammer *h, uint8_t *key)
 {
 	int large = below(h, 4) == 0;
+	uint32_t i = below(h, large ? HAMMER_LARGE : HAMMER_SMALL);
 
-	make_key(key, large, below(h, large ? HAMMER_LARGE : HAMMER_SMALL));
+	make_key(key, large, i);
+	return large ? HAMMER_SMALL + i : i;
+}
+
+static uint64_t value_gen(const void *v)
+{
+	struct torture_value_head head;
+
+	memcpy(&head, v, sizeof(head));
+	return head.gen;
+}
+
+static void deaths_snap(uint32_t idx, struct hammer_snap *snap)
+{
+	int i;
+
+	for (i = 0; i < HAMMER_DEATHS; i++)
+		snap->gen[i] = __atomic_load_n(&deaths[idx].gen[i],
+					       __ATOMIC_ACQUIRE);
+}
+
+static void death_record(struct hammer *h, uint32_t idx, const void *v)
+{
+	uint32_t slot = __atomic_fetch_add(&deaths[idx].next, 1,
+					   __ATOMIC_RELAXED);
+
+	__atomic_store_n(&deaths[idx].gen[slot % HAMMER_DEATHS], value_gen(v),
+			 __ATOMIC_RELEASE);
+	h->deaths++;
 }
 
 static void fail(struct hammer *h, const char *what, int err)
@@ -75,13 +124,25 @@ static void fail(struct hammer *h, const char *what, int err)
 			err > 0 ? torture_value_problem(err) : strerror(-err));
 }
 
-static void check(struct hammer *h, const uint8_t *key, const void *v,
-		  uint32_t len, const char *what)
+/* An intact value of @key, current at some point since @snap was taken. */
+static int check(struct hammer *h, const uint8_t *key, const void *v,
+		 uint32_t len, const struct hammer_snap *snap, const char *what)
 {
 	int p = torture_value_check(key, TORTURE_KEY_LEN, v, len);
+	int i;
 
-	if (p)
+	if (p) {
 		fail(h, what, p);
+		return 0;
+	}
+	for (i = 0; i < HAMMER_DEATHS; i++) {
+		if (value_gen(v) == snap->gen[i]) {
+			h->errors++;
+			fprintf(stderr, "# pid %d: %s: generation %#llx was replaced or deleted before the read began\n",
+				getpid(), what, (unsigned long long)value_gen(v));
+		}
+	}
+	return 1;
 }
 
 /* ioctl's -errno; -ENOMEM counted and forgiven. */
@@ -107,10 +168,12 @@ static void single(struct hammer *h)
 	};
 	unsigned long cmd = cmds[below(h, 6)];
 	struct syncmap_ioc_op op;
-	uint32_t val_len;
+	struct hammer_snap snap;
+	uint32_t val_len, idx;
 	int ret;
 
-	pick_key(h, key);
+	idx = pick_key(h, key);
+	deaths_snap(idx, &snap);
 	val_len = torture_value_make(val, key, sizeof(key), ++h->gen,
 				     below(h, TORTURE_FILLER_MAX + 1));
 	if (cmd == SYNCMAP_IOC_LOAD || cmd == SYNCMAP_IOC_LOAD_AND_DELETE ||
@@ -124,9 +187,12 @@ static void single(struct hammer *h)
 			    cmd == SYNCMAP_IOC_STORE ? 0 : sizeof(buf));
 	if (result(h, ret, "op") < 0)
 		return;
-	if (op.result && op.out_len)
-		check(h, key, buf, op.out_len, "op value");
-	else if (op.result && cmd != SYNCMAP_IOC_STORE &&
+	if (op.result && op.out_len) {
+		if (check(h, key, buf, op.out_len, &snap, "op value") &&
+		    (cmd == SYNCMAP_IOC_SWAP ||
+		     cmd == SYNCMAP_IOC_LOAD_AND_DELETE))
+			death_record(h, idx, buf);
+	} else if (op.result && cmd != SYNCMAP_IOC_STORE &&
 		 cmd != SYNCMAP_IOC_DELETE)
 		fail(h, "found an empty value", 1);
 }
@@ -136,6 +202,7 @@ static void batch(struct hammer *h)
 	uint8_t keys[HAMMER_BATCH][TORTURE_KEY_LEN];
 	uint8_t vals[HAMMER_BATCH][TORTURE_VALUE_MAX];
 	struct syncmap_batch_item items[HAMMER_BATCH];
+	struct hammer_snap snaps[HAMMER_BATCH];
 	struct syncmap_ioc_batch b;
 	unsigned long cmd;
 	uint32_t i, kind = below(h, 3);
@@ -143,7 +210,7 @@ static void batch(struct hammer *h)
 
 	memset(items, 0, sizeof(items));
 	for (i = 0; i < HAMMER_BATCH; i++) {
-		pick_key(h, keys[i]);
+		deaths_snap(pick_key(h, keys[i]), &snaps[i]);
 		items[i].key = sm_ptr(keys[i]);
 		items[i].key_len = TORTURE_KEY_LEN;
 		if (kind == 0) {
@@ -176,13 +243,17 @@ static void batch(struct hammer *h)
 		}
 		if (kind == 1 && items[i].result == 1)
 			check(h, keys[i], vals[i], items[i].value_len,
-			      "batch load value");
+			      &snaps[i], "batch load value");
 	}
 }
 
-static int hammer(const char *map, unsigned int seconds, unsigned int seed)
+static int hammer(const char *map, unsigned int seconds, unsigned int seed,
+		  unsigned int nr)
 {
-	struct hammer h = { .rng = (uint64_t)seed * 0x9e3779b97f4a7c15ULL | 1 };
+	struct hammer h = {
+		.rng = (uint64_t)seed * 0x9e3779b97f4a7c15ULL | 1,
+		.gen = (uint64_t)(nr + 1) << 48,	/* unique across processes */
+	};
 	time_t end = time(NULL) + seconds;
 
 	h.fd = sm_open_bound(map, O_RDWR);
@@ -203,8 +274,8 @@ static int hammer(const char *map, unsigned int seconds, unsigned int seed)
 		if (sm_len(h.fd) < 0)
 			fail(&h, "len", -errno);
 	}
-	printf("# pid %d: ops %lu batches %lu enomem %lu errors %lu\n",
-	       getpid(), h.ops, h.batches, h.enomem, h.errors);
+	printf("# pid %d: ops %lu batches %lu enomem %lu values seen dying %lu errors %lu\n",
+	       getpid(), h.ops, h.batches, h.enomem, h.deaths, h.errors);
 	fflush(stdout);
 	close(h.fd);
 	return h.errors ? 1 : 0;
@@ -250,13 +321,17 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	fflush(stdout);
+	deaths = mmap(NULL, (HAMMER_SMALL + HAMMER_LARGE) * sizeof(*deaths),
+		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (deaths == MAP_FAILED)
+		return 1;
 	for (i = 0; i < procs; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0)
 			return 1;
 		if (pid == 0)
-			_exit(hammer(map, seconds, getpid() ^ time(NULL)));
+			_exit(hammer(map, seconds, getpid() ^ time(NULL), i));
 	}
 	for (i = 0; i < procs; i++) {
 		if (wait(&status) < 0 || !WIFEXITED(status) ||

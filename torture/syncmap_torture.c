@@ -14,7 +14,11 @@
  *
  * Every value carries a generation stamp, the checksum of the key it was
  * stored under and a checksum of itself: a reader that sees a torn value,
- * another key's value or freed memory reports an error.
+ * another key's value or freed memory reports an error.  Freed values are
+ * poisoned while the module is loaded (syncmap_poison_freed()), so a
+ * reader of one is caught without KASAN too.  And every value a read
+ * returns must have been current at some point during the read: see
+ * struct torture_deaths.
  *
  * Control, through debugfs (syncmap_torture/):
  *
@@ -75,10 +79,39 @@ MODULE_PARM_DESC(fault_keys, "Operations of the single-threaded fault pass (defa
 #define TORTURE_RESULTS_SIZE	8192
 #define TORTURE_MAX_REPORTS	10
 
+/*
+ * Values known to be dead.  A writer whose swap, load-and-delete, CAS or
+ * CAD replaced or deleted a value knows which one (it got it back, or
+ * compared against it) and records its generation in a small ring kept
+ * per key, after the call returned.  Generations are unique, so that
+ * value can never be current again: a read that began after the record
+ * was made must not return it.  So every read first takes a snapshot of
+ * its key's ring (Range: of every key's ring) and checks the value it got
+ * against it; with the generation counter read after the read, which no
+ * value may exceed, that checks that the value was current at some point
+ * during the read.  A stale read table, a lost update or a value reached
+ * after it was replaced all fail it.  Values killed by plain Store,
+ * Delete and Clear are not identified and go unchecked.
+ *
+ * The ring is written with release and read with acquire, so a reader
+ * that sees a death also sees the map change that caused it.
+ */
+#define TORTURE_DEATHS	4
+
+struct torture_deaths {
+	atomic64_t gen[TORTURE_DEATHS];
+	atomic_t next;
+};
+
+struct torture_snap {
+	u64 gen[TORTURE_DEATHS];
+};
+
 struct torture_thread {
 	struct task_struct *task;
 	u64 rng;
 	u64 ops;
+	struct torture_snap *range_snap;	/* one per key */
 };
 
 struct torture_cpu {
@@ -102,11 +135,13 @@ static struct torture_state {
 	atomic64_t clears;
 	atomic64_t compacts;
 	atomic64_t injections;
+	atomic64_t deaths;
 	atomic_t reports;
 	unsigned int tap;		/* TAP test number */
 	char results[TORTURE_RESULTS_SIZE];
 	struct seq_buf out;
 	struct torture_cpu __percpu *cpu;
+	struct torture_deaths *key_deaths;	/* small keys, then large */
 } ts;
 
 static u64 rng_next(u64 *state)
@@ -142,23 +177,96 @@ static u32 make_key(u8 *key, bool large, u32 i)
 	return 2 + sizeof(i);
 }
 
-static void pick_key(u64 *rng, u8 *key, u32 *key_len)
+static unsigned int nr_keys(void)
 {
-	bool large = rng_below(rng, 4) == 0;
-
-	*key_len = make_key(key, large,
-			    rng_below(rng, large ? large_keys : small_keys));
+	return small_keys + large_keys;
 }
 
-/* Check one value seen under @key; @what names the path that saw it. */
-static void check_value(const void *key, u32 key_len, const void *value,
-			u32 len, const char *what)
+/* Pick a key; returns its index among all keys. */
+static u32 pick_key(u64 *rng, u8 *key, u32 *key_len)
+{
+	bool large = rng_below(rng, 4) == 0;
+	u32 i = rng_below(rng, large ? large_keys : small_keys);
+
+	*key_len = make_key(key, large, i);
+	return large ? small_keys + i : i;
+}
+
+/* The index of a key make_key() made, or -1 for another key. */
+static int key_index(const u8 *key, u32 key_len)
+{
+	u32 i;
+
+	if (key_len != TORTURE_KEY_LEN || key[0] != 't')
+		return -1;
+	memcpy(&i, key + 2, sizeof(i));
+	if (key[1] == 's' && i < small_keys)
+		return i;
+	if (key[1] == 'l' && i < large_keys)
+		return small_keys + i;
+	return -1;
+}
+
+static u64 value_gen(const void *value)
+{
+	struct torture_value_head head;
+
+	memcpy(&head, value, sizeof(head));
+	return head.gen;
+}
+
+static void deaths_snap(u32 idx, struct torture_snap *snap)
+{
+	struct torture_deaths *d = &ts.key_deaths[idx];
+	int i;
+
+	for (i = 0; i < TORTURE_DEATHS; i++)
+		snap->gen[i] = atomic64_read_acquire(&d->gen[i]);
+}
+
+/* The value of key @idx (intact, checked) is gone for good. */
+static void death_record(u32 idx, const void *value)
+{
+	struct torture_deaths *d = &ts.key_deaths[idx];
+	unsigned int slot = (unsigned int)atomic_inc_return(&d->next);
+
+	atomic64_set_release(&d->gen[slot % TORTURE_DEATHS], value_gen(value));
+	atomic64_inc(&ts.deaths);
+}
+
+/*
+ * Check one value seen under @key; @what names the path that saw it.
+ * @snap: the key's dead generations from before the read began, or NULL.
+ * Returns true if the value is intact.
+ */
+static bool check_value(const void *key, u32 key_len, const void *value,
+			u32 len, const struct torture_snap *snap,
+			const char *what)
 {
 	int ret = torture_value_check(key, key_len, value, len);
+	u64 gen, newest;
+	int i;
 
-	if (ret)
+	if (ret) {
 		torture_fail("%s: bad value (len %u): %s", what, len,
 			     torture_value_problem(ret));
+		return false;
+	}
+	if (!snap)
+		return true;
+	gen = value_gen(value);
+	newest = atomic64_read(&ts.gen);
+	for (i = 0; i < TORTURE_DEATHS; i++) {
+		if (gen == snap->gen[i]) {
+			torture_fail("%s: got generation %llu, dead before the read",
+				     what, gen);
+			return true;
+		}
+	}
+	if (gen > newest)
+		torture_fail("%s: got generation %llu, newer than any made (%llu)",
+			     what, gen, newest);
+	return true;
 }
 
 /* A mutation's result: 0 or 1, or -ENOMEM while faults are injected. */
@@ -182,115 +290,138 @@ static void new_value(u64 *rng, const u8 *key, u32 key_len, u8 *buf,
 					    TORTURE_VALUE_MIN + 1));
 }
 
-static void do_load(u64 *rng, const u8 *key, u32 key_len, const char *what)
+static void do_load(u32 idx, const u8 *key, u32 key_len, const char *what)
 {
 	u8 buf[TORTURE_VALUE_MAX];
+	struct torture_snap snap;
 	u32 len;
 	int ret;
 
+	deaths_snap(idx, &snap);
 	ret = syncmap_load(ts.map, key, key_len, buf, sizeof(buf), &len);
 	if (ret == 1)
-		check_value(key, key_len, buf, len, what);
+		check_value(key, key_len, buf, len, &snap, what);
 	else if (ret)
 		torture_fail("%s returned %d", what, ret);
 }
 
-static void do_load_rcu(const u8 *key, u32 key_len)
+static void do_load_rcu(u32 idx, const u8 *key, u32 key_len)
 {
+	struct torture_snap snap;
 	const void *value;
 	u32 len;
 	int ret;
 
+	deaths_snap(idx, &snap);
 	/* Zero-copy: the value is checked in place, inside its grace period. */
 	rcu_read_lock();
 	ret = syncmap_load_rcu(ts.map, key, key_len, &value, &len);
 	if (ret == 1)
-		check_value(key, key_len, value, len, "load_rcu");
+		check_value(key, key_len, value, len, &snap, "load_rcu");
 	rcu_read_unlock();
 	if (ret < 0)
 		torture_fail("load_rcu returned %d", ret);
 }
 
+struct range_arg {
+	u64 seen;
+	const struct torture_snap *snap;	/* per key; NULL: the live rings */
+	const char *what;
+};
+
 static int range_fn(void *arg, const void *key, u32 key_len,
 		    const void *value, u32 value_len)
 {
-	u64 *seen = arg;
+	struct range_arg *ra = arg;
+	struct torture_snap live;
+	int idx;
 
-	(*seen)++;
-	if (torture_key_is_checked(key, key_len))
-		check_value(key, key_len, value, value_len, "range");
+	ra->seen++;
+	if (!torture_key_is_checked(key, key_len))
+		return 0;
+	idx = key_index(key, key_len);
+	if (idx >= 0 && !ra->snap)
+		deaths_snap(idx, &live);
+	check_value(key, key_len, value, value_len,
+		    idx < 0 ? NULL : ra->snap ? &ra->snap[idx] : &live,
+		    ra->what);
 	return 0;
 }
 
-static void do_range(void)
+static void do_range(struct torture_thread *t)
 {
-	u64 seen = 0;
+	struct range_arg ra = { .snap = t->range_snap, .what = "range" };
+	unsigned int i;
 	int ret;
 
-	ret = syncmap_range(ts.map, range_fn, &seen);
+	for (i = 0; i < nr_keys(); i++)
+		deaths_snap(i, &t->range_snap[i]);
+	ret = syncmap_range(ts.map, range_fn, &ra);
 	if (ret)
 		torture_fail("range returned %d", ret);
 	atomic64_inc(&ts.ranges);
-	atomic64_add(seen, &ts.range_seen);
+	atomic64_add(ra.seen, &ts.range_seen);
 }
 
 /* One random operation. */
 static void torture_op(struct torture_thread *t)
 {
 	u8 key[8], val[TORTURE_VALUE_MAX], buf[TORTURE_VALUE_MAX];
-	u32 key_len, val_len, len;
+	u32 key_len, val_len, len, idx;
 	u32 op = rng_below(&t->rng, 1000);
+	struct torture_snap snap;
 	int ret;
 
-	pick_key(&t->rng, key, &key_len);
+	idx = pick_key(&t->rng, key, &key_len);
 	new_value(&t->rng, key, key_len, val, &val_len);
+	deaths_snap(idx, &snap);
 
 	if (op < 300) {
-		do_load(&t->rng, key, key_len, "load");
+		do_load(idx, key, key_len, "load");
 	} else if (op < 450) {
-		do_load_rcu(key, key_len);
+		do_load_rcu(idx, key, key_len);
 	} else if (op < 600) {
 		check_result(syncmap_store(ts.map, key, key_len, val, val_len),
 			     "store");
 	} else if (op < 680) {
 		ret = syncmap_swap(ts.map, key, key_len, val, val_len, buf,
 				   sizeof(buf), &len);
-		if (ret == 1)
-			check_value(key, key_len, buf, len, "swap");
+		if (ret == 1 && check_value(key, key_len, buf, len, &snap, "swap"))
+			death_record(idx, buf);
 		check_result(ret, "swap");
 	} else if (op < 760) {
 		ret = syncmap_load_or_store(ts.map, key, key_len, val, val_len,
 					    buf, sizeof(buf), &len);
 		if (ret == 1)
-			check_value(key, key_len, buf, len, "load_or_store");
+			check_value(key, key_len, buf, len, &snap,
+				    "load_or_store");
 		check_result(ret, "load_or_store");
 	} else if (op < 830) {
 		ret = syncmap_load_and_delete(ts.map, key, key_len, buf,
 					      sizeof(buf), &len);
-		if (ret == 1)
-			check_value(key, key_len, buf, len, "load_and_delete");
+		if (ret == 1 && check_value(key, key_len, buf, len, &snap,
+					    "load_and_delete"))
+			death_record(idx, buf);
 		check_result(ret, "load_and_delete");
 	} else if (op < 900) {
 		check_result(syncmap_delete(ts.map, key, key_len), "delete");
-	} else if (op < 950) {
-		/* CAS from the value just loaded: swaps unless it changed. */
-		ret = syncmap_load(ts.map, key, key_len, buf, sizeof(buf), &len);
-		if (ret == 1) {
-			check_value(key, key_len, buf, len, "cas load");
-			check_result(syncmap_compare_and_swap(ts.map, key, key_len,
-							      buf, len, val,
-							      val_len), "cas");
-		}
 	} else if (op < 990) {
+		/* CAS or CAD from the value just loaded: unless it changed. */
 		ret = syncmap_load(ts.map, key, key_len, buf, sizeof(buf), &len);
-		if (ret == 1) {
-			check_value(key, key_len, buf, len, "cad load");
-			check_result(syncmap_compare_and_delete(ts.map, key,
-								key_len, buf,
-								len), "cad");
-		}
+		if (ret != 1 || !check_value(key, key_len, buf, len, &snap,
+					     "cas/cad load"))
+			goto out;
+		if (op < 950)
+			ret = syncmap_compare_and_swap(ts.map, key, key_len,
+						       buf, len, val, val_len);
+		else
+			ret = syncmap_compare_and_delete(ts.map, key, key_len,
+							 buf, len);
+		if (ret == 1)
+			death_record(idx, buf);
+		check_result(ret, op < 950 ? "cas" : "cad");
 	} else if (op < 997) {
-		do_range();
+		do_range(t);
 	} else if (op < 999) {
 		check_result(syncmap_compact(ts.map), "compact");
 		atomic64_inc(&ts.compacts);
@@ -298,6 +429,7 @@ static void torture_op(struct torture_thread *t)
 		check_result(syncmap_clear(ts.map), "clear");
 		atomic64_inc(&ts.clears);
 	}
+out:
 	if (fault && rng_below(&t->rng, 64) == 0) {
 		syncmap_inject_alloc_failure(ts.map, 1 + rng_below(&t->rng, 8));
 		atomic64_inc(&ts.injections);
@@ -325,16 +457,16 @@ static int torture_thread_fn(void *arg)
 static void torture_timer_fn(struct timer_list *timer)
 {
 	struct torture_cpu *c = from_timer(c, timer, timer);
+	u32 key_len, idx;
 	u8 key[8];
-	u32 key_len;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		pick_key(&c->rng, key, &key_len);
+		idx = pick_key(&c->rng, key, &key_len);
 		if (i & 1)
-			do_load_rcu(key, key_len);
+			do_load_rcu(idx, key, key_len);
 		else
-			do_load(&c->rng, key, key_len, "softirq load");
+			do_load(idx, key, key_len, "softirq load");
 		c->loads++;
 	}
 	if (!READ_ONCE(ts.stop))
@@ -380,6 +512,7 @@ static void counters_reset(void)
 	atomic64_set(&ts.clears, 0);
 	atomic64_set(&ts.compacts, 0);
 	atomic64_set(&ts.injections, 0);
+	atomic64_set(&ts.deaths, 0);
 	atomic_set(&ts.reports, 0);
 }
 
@@ -416,6 +549,13 @@ static int torture_run(unsigned int seconds)
 
 		for (j = 0; j < threads_per_cpu && i < n; j++, i++) {
 			t[i].rng = get_random_u64() | 1;
+			t[i].range_snap = kvmalloc_array(nr_keys(),
+							 sizeof(*t[i].range_snap),
+							 GFP_KERNEL);
+			if (!t[i].range_snap) {
+				torture_fail("no memory for a thread");
+				continue;
+			}
 			t[i].task = kthread_create_on_node(torture_thread_fn,
 							   &t[i],
 							   cpu_to_node(cpu),
@@ -447,10 +587,11 @@ static int torture_run(unsigned int seconds)
 	WRITE_ONCE(ts.stop, true);
 	timers_stop();
 	for (i = 0; i < n; i++) {
-		if (!t[i].task)
-			continue;
-		kthread_stop(t[i].task);
-		atomic64_add(t[i].ops, &ts.ops);
+		if (t[i].task) {
+			kthread_stop(t[i].task);
+			atomic64_add(t[i].ops, &ts.ops);
+		}
+		kvfree(t[i].range_snap);
 	}
 	kfree(t);
 	/* A failure injected but not yet consumed must not leak out. */
@@ -477,9 +618,10 @@ static int torture_run(unsigned int seconds)
 		       after.deletes - before.deletes,
 		       after.loads - before.loads);
 	seq_buf_printf(&ts.out,
-		       "# run: faults injected %lld, -ENOMEM seen %lld, errors %llu\n",
+		       "# run: faults injected %lld, -ENOMEM seen %lld, values seen dying %lld, errors %llu\n",
 		       atomic64_read(&ts.injections),
-		       atomic64_read(&ts.enomem), errors);
+		       atomic64_read(&ts.enomem), atomic64_read(&ts.deaths),
+		       errors);
 	tap(!errors, "torture run %us: %llu errors", seconds, errors);
 	pr_info("run %us: ops %lld promotions %llu rebuilds %llu errors %llu\n",
 		seconds, atomic64_read(&ts.ops),
@@ -488,25 +630,17 @@ static int torture_run(unsigned int seconds)
 	return errors ? -EIO : 0;
 }
 
-static int count_fn(void *arg, const void *key, u32 key_len,
-		    const void *value, u32 value_len)
-{
-	u64 *seen = arg;
-
-	(*seen)++;
-	if (torture_key_is_checked(key, key_len))
-		check_value(key, key_len, value, value_len, "check range");
-	return 0;
-}
-
 /* At quiescence: the counters must add up, and clear must free it all. */
 static bool check_quiescent(struct syncmap *map, const char *name)
 {
+	/* No value a writer saw die may be in the map now. */
+	struct range_arg ra = { .what = "check range" };
 	struct syncmap_stats st;
-	u64 seen = 0, len;
+	u64 seen, len;
 	bool ok = true;
 
-	syncmap_range(map, count_fn, &seen);
+	syncmap_range(map, range_fn, &ra);
+	seen = ra.seen;
 	len = syncmap_len(map);
 	syncmap_get_stats(map, &st);
 
@@ -699,15 +833,22 @@ static int __init syncmap_torture_init(void)
 		return -EINVAL;
 	mutex_init(&ts.lock);
 	seq_buf_init(&ts.out, ts.results, sizeof(ts.results));
+	ts.key_deaths = kvcalloc(nr_keys(), sizeof(*ts.key_deaths),
+				 GFP_KERNEL);
 	ts.cpu = alloc_percpu(struct torture_cpu);
-	if (!ts.cpu)
+	if (!ts.cpu || !ts.key_deaths) {
+		free_percpu(ts.cpu);
+		kvfree(ts.key_deaths);
 		return -ENOMEM;
+	}
 	ts.map = syncmap_get(map_name);
 	if (!ts.map) {
 		pr_err("no map named %s\n", map_name);
 		free_percpu(ts.cpu);
+		kvfree(ts.key_deaths);
 		return -ENOENT;
 	}
+	syncmap_poison_freed(true);
 	ts.dir = debugfs_create_dir("syncmap_torture", NULL);
 	debugfs_create_file("run", 0200, ts.dir, NULL, &run_fops);
 	debugfs_create_file("check", 0200, ts.dir, NULL, &check_fops);
@@ -718,8 +859,10 @@ static int __init syncmap_torture_init(void)
 static void __exit syncmap_torture_exit(void)
 {
 	debugfs_remove_recursive(ts.dir);
+	syncmap_poison_freed(false);
 	syncmap_put(ts.map);
 	free_percpu(ts.cpu);
+	kvfree(ts.key_deaths);
 }
 
 module_init(syncmap_torture_init);
