@@ -7,12 +7,12 @@
 #   make bench            benchmarks against the peers in QEMU; docs/bench.md
 #   make demo             boot Debian's 6.12 in QEMU with the module loaded
 #   make check            every build, lint and VM test; see scripts/check.sh
-#   make vm K=NAME        one VM test run: testkernel-6.12, debian-6.1,
-#                         debian-6.12 or debian-6.12-rt
+#   make vm K=NAME        one VM test run: testkernel-6.12, kcsan-6.12,
+#                         debian-6.1, debian-6.12 or debian-6.12-rt
 #   make torture          DURATION seconds (600) of torture and FUZZ_CALLS
 #                         (100000) ioctl fuzzer calls in the test kernel
-#   make kcsan            the test kernel with KCSAN instead of KASAN (built
-#                         once, cached), KUnit + DURATION (120) s of torture
+#   make kcsan            the VM test run on the test kernel with KCSAN
+#                         instead of KASAN, DURATION (120) s of torture
 #   make testkernel       build (or find cached) the debug test kernel
 #   make fuzz             fuzz the core in userspace for FUZZ_TIME seconds
 #   make bench-native     the core in userspace beside Go's sync.Map;

@@ -74,8 +74,9 @@ copy_module_source() {
 		. | tar -C "$dest" -x
 }
 
-# The kernels the tests run on, by name.
-SYNCMAP_KERNELS="testkernel-6.12 debian-6.1 debian-6.12 debian-6.12-rt"
+# The kernels the tests run on, by name: the debug test kernel (KASAN,
+# lockdep, KUnit...), the same with KCSAN instead of KASAN, and Debian's.
+SYNCMAP_KERNELS="testkernel-6.12 kcsan-6.12 debian-6.1 debian-6.12 debian-6.12-rt"
 
 # kernel_paths NAME: set KDIR (build tree or headers) and KIMAGE (bootable
 # image) for one of SYNCMAP_KERNELS.  The test kernel is built if needed.
@@ -83,6 +84,12 @@ kernel_paths() {
 	case $1 in
 	testkernel-*)
 		KDIR=$("$SYNCMAP_ROOT/scripts/build-testkernel.sh") || return 1
+		KIMAGE=$KDIR/arch/x86/boot/bzImage
+		;;
+	kcsan-*)
+		KDIR=$("$SYNCMAP_ROOT/scripts/build-testkernel.sh" \
+			"$SYNCMAP_ROOT/scripts/testkernel.config" \
+			"$SYNCMAP_ROOT/scripts/testkernel-kcsan.config") || return 1
 		KIMAGE=$KDIR/arch/x86/boot/bzImage
 		;;
 	debian-*)

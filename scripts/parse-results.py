@@ -48,6 +48,14 @@ SPLAT_RE = re.compile("|".join(f"(?:{p})" for p in SPLATS))
 EXPECTED_TRACE_RE = re.compile(r"invoked oom-killer: |FAULT_INJECTION: forcing a failure")
 CALL_TRACE_RE = re.compile(r"Call Trace:")
 
+# KCSAN (the race-detector kernel) reports races anywhere in the kernel.
+# A report runs from its "BUG: KCSAN:" line to the "=====" rule that closes
+# it; only one with a frame of syncmap's modules in it ("[syncmap]",
+# "[syncmap_kunit]"...) is syncmap's.  The others are listed, not failed.
+KCSAN_RE = re.compile(r"BUG: KCSAN: (.*)")
+KCSAN_END_RE = re.compile(r"^(?:\[\s*[0-9.]+\]\s*)?={20,}\s*$")
+OURS_RE = re.compile(r"\[syncmap\w*\]")
+
 RESULT_RE = re.compile(r"^(not ok|ok)\s+(\d+)\b\s*(?:-\s*)?(.*?)\s*(?:#\s*(.*))?$")
 PLAN_RE = re.compile(r"^(\d+)\.\.(\d+)")
 
@@ -189,11 +197,31 @@ def parse_results(run, lines, show_text):
     return blocks, done
 
 
-def find_splats(console):
+def foreign_kcsan_reports(console):
+    """The line numbers (0-based) of KCSAN reports not in syncmap's code,
+    and the reports' titles."""
+    skip, titles = set(), []
+    i = 0
+    while i < len(console):
+        m = KCSAN_RE.search(console[i])
+        if not m:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(console) and not KCSAN_END_RE.match(console[end]):
+            end += 1
+        if not any(OURS_RE.search(line) for line in console[i:end]):
+            skip.update(range(i, end))
+            titles.append(m.group(1).strip())
+        i = end
+    return skip, titles
+
+
+def find_splats(console, skip=frozenset()):
     hits = []
     for i, line in enumerate(console):
         m = SPLAT_RE.search(line)
-        if not m:
+        if not m or i in skip:
             continue
         if CALL_TRACE_RE.fullmatch(m.group(0)) and \
                 any(EXPECTED_TRACE_RE.search(p) for p in console[max(0, i - 8):i]):
@@ -241,7 +269,11 @@ def main():
         run.add("fail", "vm:poweroff", args.killed)
     elif not done:
         run.add("fail", "vm:done", "the guest stopped before the end of its steps")
-    splats = find_splats(console)
+    foreign, titles = foreign_kcsan_reports(console)
+    for title in sorted(set(titles)):
+        n = titles.count(title)
+        print(f"  note  KCSAN report outside syncmap ({n}x): {title}")
+    splats = find_splats(console, foreign)
     for lineno, text in splats[:20]:
         run.add("fail", f"splat:console:{lineno}", text)
     if len(splats) > 20:

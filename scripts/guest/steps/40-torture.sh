@@ -13,7 +13,7 @@ dir=/sys/kernel/debug/syncmap_torture
 secs=${SM_TORTURE_DURATION:-}
 if [ -z "$secs" ]; then
 	case $SM_NAME in
-	testkernel-*)	secs=60 ;;
+	testkernel-*|kcsan-*) secs=60 ;;
 	*)		secs=5 ;;
 	esac
 fi
