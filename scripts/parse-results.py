@@ -50,11 +50,15 @@ CALL_TRACE_RE = re.compile(r"Call Trace:")
 
 # KCSAN (the race-detector kernel) reports races anywhere in the kernel.
 # A report runs from its "BUG: KCSAN:" line to the "=====" rule that closes
-# it; only one with a frame of syncmap's modules in it ("[syncmap]",
-# "[syncmap_kunit]"...) is syncmap's.  The others are listed, not failed.
+# it; only one whose title or stack frames name a function of syncmap's
+# modules ("map_swap+0x1c/0x2a0 [syncmap]", "[syncmap_kunit]"...) is
+# syncmap's.  The "Workqueue: syncmap ... [syncmap]" line of a report only
+# says what the worker was running, not where the race is.  The others are
+# listed, not failed.
 KCSAN_RE = re.compile(r"BUG: KCSAN: (.*)")
 KCSAN_END_RE = re.compile(r"^(?:\[\s*[0-9.]+\]\s*)?={20,}\s*$")
-OURS_RE = re.compile(r"\[syncmap\w*\]")
+OURS_TITLE_RE = re.compile(r"\[syncmap\w*\]")
+OURS_FRAME_RE = re.compile(r"\+0x[0-9a-f]+/0x[0-9a-f]+ \[syncmap\w*\]")
 
 RESULT_RE = re.compile(r"^(not ok|ok)\s+(\d+)\b\s*(?:-\s*)?(.*?)\s*(?:#\s*(.*))?$")
 PLAN_RE = re.compile(r"^(\d+)\.\.(\d+)")
@@ -210,7 +214,8 @@ def foreign_kcsan_reports(console):
         end = i + 1
         while end < len(console) and not KCSAN_END_RE.match(console[end]):
             end += 1
-        if not any(OURS_RE.search(line) for line in console[i:end]):
+        if not OURS_TITLE_RE.search(m.group(1)) and \
+                not any(OURS_FRAME_RE.search(line) for line in console[i:end]):
             skip.update(range(i, end))
             titles.append(m.group(1).strip())
         i = end
