@@ -42,6 +42,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/seq_buf.h>
@@ -109,14 +110,14 @@ struct torture_snap {
 
 struct torture_thread {
 	struct task_struct *task;
-	u64 rng;
+	struct rnd_state rng;
 	u64 ops;
 	struct torture_snap *range_snap;	/* one per key */
 };
 
 struct torture_cpu {
 	struct timer_list timer;
-	u64 rng;
+	struct rnd_state rng;
 	u64 loads;
 };
 
@@ -144,21 +145,10 @@ static struct torture_state {
 	struct torture_deaths *key_deaths;	/* small keys, then large */
 } ts;
 
-static u64 rng_next(u64 *state)
+/* A number below @n from the lock-free generator @state. */
+static u32 rng_below(struct rnd_state *state, u32 n)
 {
-	/* xorshift64*: cheap, lock-free, good enough to pick operations. */
-	u64 x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static u32 rng_below(u64 *state, u32 n)
-{
-	return (u32)(((rng_next(state) >> 32) * (u64)n) >> 32);
+	return (u32)(((u64)prandom_u32_state(state) * n) >> 32);
 }
 
 #define torture_fail(fmt, ...)						\
@@ -183,7 +173,7 @@ static unsigned int nr_keys(void)
 }
 
 /* Pick a key; returns its index among all keys. */
-static u32 pick_key(u64 *rng, u8 *key, u32 *key_len)
+static u32 pick_key(struct rnd_state *rng, u8 *key, u32 *key_len)
 {
 	bool large = rng_below(rng, 4) == 0;
 	u32 i = rng_below(rng, large ? large_keys : small_keys);
@@ -281,7 +271,7 @@ static void check_result(int ret, const char *what)
 	torture_fail("%s returned %d", what, ret);
 }
 
-static void new_value(u64 *rng, const u8 *key, u32 key_len, u8 *buf,
+static void new_value(struct rnd_state *rng, const u8 *key, u32 key_len, u8 *buf,
 		      u32 *len)
 {
 	*len = torture_value_make(buf, key, key_len,
@@ -480,7 +470,7 @@ static void timers_start(void)
 	for_each_online_cpu(cpu) {
 		struct torture_cpu *c = per_cpu_ptr(ts.cpu, cpu);
 
-		c->rng = get_random_u64() | 1;
+		prandom_seed_state(&c->rng, get_random_u64());
 		c->loads = 0;
 		timer_setup(&c->timer, torture_timer_fn, 0);
 		c->timer.expires = jiffies + 1;
@@ -548,7 +538,7 @@ static int torture_run(unsigned int seconds)
 		unsigned int j;
 
 		for (j = 0; j < threads_per_cpu && i < n; j++, i++) {
-			t[i].rng = get_random_u64() | 1;
+			prandom_seed_state(&t[i].rng, get_random_u64());
 			t[i].range_snap = kvmalloc_array(nr_keys(),
 							 sizeof(*t[i].range_snap),
 							 GFP_KERNEL);
@@ -691,13 +681,15 @@ static bool check_faults(void)
 	u8 key[8], val[TORTURE_VALUE_MAX], buf[TORTURE_VALUE_MAX];
 	u8 before[TORTURE_VALUE_MAX], after[TORTURE_VALUE_MAX];
 	u32 key_len, val_len, len, blen, alen;
-	u64 rng = get_random_u64() | 1, len0, failed = 0;
+	u64 len0, failed = 0;
+	struct rnd_state rng;
 	struct syncmap_stats st;
 	struct syncmap *map;
 	unsigned int i;
 	bool ok = true;
 	int ret, had, has;
 
+	prandom_seed_state(&rng, get_random_u64());
 	map = syncmap_create(NULL);
 	if (IS_ERR(map)) {
 		tap(false, "fault pass: create: %ld", PTR_ERR(map));
