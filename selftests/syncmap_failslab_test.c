@@ -44,20 +44,9 @@ static const char * const knobs[] = {
 static int knob_rw(const char *knob, char *buf, size_t size)
 {
 	char path[128];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), FAILSLAB "%s", knob);
-	fd = open(path, size ? O_RDONLY : O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = size ? read(fd, buf, size - 1) : write(fd, buf, strlen(buf));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	if (size)
-		buf[n] = '\0';
-	return 0;
+	return size ? sm_read_file(path, buf, size) : sm_write_file(path, buf);
 }
 
 /* What the model says a key holds: absent (len -1) or a value. */

@@ -57,22 +57,6 @@ FIXTURE(fuzz) {
 	long long len;
 };
 
-static uint64_t fz_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t fz_below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((fz_next(s) >> 32) * n) >> 32);
-}
-
 /* The map's known keys and len, read through an independent file. */
 static void fz_snapshot(FIXTURE_DATA(fuzz) *self)
 {
@@ -123,7 +107,7 @@ static void fz_populate(FIXTURE_DATA(fuzz) *self)
 		char v[32];
 
 		snprintf(v, sizeof(v), "value-%d-%llu", i,
-			 (unsigned long long)fz_below(&self->rng, 1000));
+			 (unsigned long long)sm_rng_below(&self->rng, 1000));
 		sm_store(self->fd, self->keys[i].key, v);
 	}
 	fz_snapshot(self);
@@ -201,28 +185,28 @@ static uint64_t fz_pointer(FIXTURE_DATA(fuzz) *self, uint32_t size)
 {
 	uint32_t span = size ? size : 1;
 
-	switch (fz_below(&self->rng, 12)) {
+	switch (sm_rng_below(&self->rng, 12)) {
 	case 0:
 		return 0;
 	case 1:
 		return sm_ptr(self->unmapped);
 	case 2:
-		return 0xffff888000000000ULL + fz_below(&self->rng, 4096);
+		return 0xffff888000000000ULL + sm_rng_below(&self->rng, 4096);
 	case 3:
 		return 0xffffffff81000000ULL;
 	case 4:
 		return sm_ptr(self->ro_page);
 	case 5:	/* runs into the PROT_NONE page midway */
 		return sm_ptr(self->edge + self->page -
-			      1 - fz_below(&self->rng, span));
+			      1 - sm_rng_below(&self->rng, span));
 	case 6:
-		return 1 + fz_below(&self->rng, 4096);
+		return 1 + sm_rng_below(&self->rng, 4096);
 	case 7:	/* misaligned */
 		return sm_ptr(self->good + 2 * self->page + 1 +
-			      fz_below(&self->rng, 7));
+			      sm_rng_below(&self->rng, 7));
 	default:
 		return sm_ptr(self->good + 2 * self->page +
-			      8 * fz_below(&self->rng, self->page / 8));
+			      8 * sm_rng_below(&self->rng, self->page / 8));
 	}
 }
 
@@ -233,18 +217,18 @@ static uint32_t fz_length(FIXTURE_DATA(fuzz) *self, uint32_t max)
 					  4097, 65535, 65536, 65537,
 					  0x7fffffff, 0xffffffff };
 
-	if (fz_below(&self->rng, 3) == 0)
-		return edges[fz_below(&self->rng, ARRAY_SIZE(edges))];
-	return fz_below(&self->rng, max + 1);
+	if (sm_rng_below(&self->rng, 3) == 0)
+		return edges[sm_rng_below(&self->rng, ARRAY_SIZE(edges))];
+	return sm_rng_below(&self->rng, max + 1);
 }
 
 static uint32_t fz_flags(FIXTURE_DATA(fuzz) *self)
 {
-	switch (fz_below(&self->rng, 8)) {
+	switch (sm_rng_below(&self->rng, 8)) {
 	case 0:
-		return 1U << fz_below(&self->rng, 32);
+		return 1U << sm_rng_below(&self->rng, 32);
 	case 1:
-		return (uint32_t)fz_next(&self->rng);
+		return (uint32_t)sm_rng_next(&self->rng);
 	default:
 		return 0;
 	}
@@ -255,9 +239,9 @@ static void fz_name(FIXTURE_DATA(fuzz) *self, char *name)
 	uint32_t i, n;
 
 	memset(name, 0, SYNCMAP_NAME_MAX);
-	switch (fz_below(&self->rng, 6)) {
+	switch (sm_rng_below(&self->rng, 6)) {
 	case 0:	/* one of ours, which CREATE and DESTROY may use */
-		strcpy(name, self->created[fz_below(&self->rng, FUZZ_NAMES)]);
+		strcpy(name, self->created[sm_rng_below(&self->rng, FUZZ_NAMES)]);
 		break;
 	case 1:
 		strcpy(name, SYNCMAP_DEFAULT_NAME);
@@ -269,10 +253,10 @@ static void fz_name(FIXTURE_DATA(fuzz) *self, char *name)
 		strcpy(name, self->name);
 		break;
 	default:
-		n = fz_below(&self->rng, SYNCMAP_NAME_MAX);
+		n = sm_rng_below(&self->rng, SYNCMAP_NAME_MAX);
 		for (i = 0; i < n; i++)
-			name[i] = (char)fz_next(&self->rng);
-		if (fz_below(&self->rng, 2))
+			name[i] = (char)sm_rng_next(&self->rng);
+		if (sm_rng_below(&self->rng, 2))
 			name[n < SYNCMAP_NAME_MAX - 1 ? n + 1 : n] = 'x';
 		break;
 	}
@@ -281,8 +265,8 @@ static void fz_name(FIXTURE_DATA(fuzz) *self, char *name)
 /* A key pointer and length: often one of the known keys. */
 static void fz_key(FIXTURE_DATA(fuzz) *self, __u64 *key, __u32 *len)
 {
-	if (fz_below(&self->rng, 2)) {
-		struct fuzz_key *k = &self->keys[fz_below(&self->rng, FUZZ_KEYS)];
+	if (sm_rng_below(&self->rng, 2)) {
+		struct fuzz_key *k = &self->keys[sm_rng_below(&self->rng, FUZZ_KEYS)];
 
 		*key = sm_ptr(k->key);
 		*len = strlen(k->key);
@@ -302,10 +286,10 @@ static void fz_plausible(FIXTURE_DATA(fuzz) *self, uint32_t nr, void *arg)
 		/* Never chmod the default map: other tests open it. */
 		if (nr == 0x03 && !strcmp(c->name, SYNCMAP_DEFAULT_NAME))
 			strcpy(c->name, self->created[0]);
-		c->mode = fz_below(&self->rng, 2) ? 0600 : (uint32_t)fz_next(&self->rng);
+		c->mode = sm_rng_below(&self->rng, 2) ? 0600 : (uint32_t)sm_rng_next(&self->rng);
 		c->flags = fz_flags(self);
-		if (nr == 0x01 && fz_below(&self->rng, 2))
-			c->max_entries = fz_below(&self->rng, 100);
+		if (nr == 0x01 && sm_rng_below(&self->rng, 2))
+			c->max_entries = sm_rng_below(&self->rng, 100);
 	} else if (nr == 0x04) {
 		struct syncmap_map_info *i = arg;
 
@@ -324,7 +308,7 @@ static void fz_plausible(FIXTURE_DATA(fuzz) *self, uint32_t nr, void *arg)
 		fz_key(self, &op->key, &op->key_len);
 		op->value_len = fz_length(self, 64);
 		op->value = fz_pointer(self, op->value_len);
-		op->old_len = fz_below(&self->rng, 2) ? 0 : fz_length(self, 64);
+		op->old_len = sm_rng_below(&self->rng, 2) ? 0 : fz_length(self, 64);
 		op->old = op->old_len ? fz_pointer(self, op->old_len) : 0;
 		op->buf_size = fz_length(self, 64);
 		op->buf = fz_pointer(self, op->buf_size);
@@ -343,17 +327,17 @@ static void fz_plausible(FIXTURE_DATA(fuzz) *self, uint32_t nr, void *arg)
 			items[i].value = fz_pointer(self, items[i].value_len);
 			items[i].flags = fz_flags(self);
 		}
-		b->count = fz_below(&self->rng, 4) ? fz_below(&self->rng, 65) :
+		b->count = sm_rng_below(&self->rng, 4) ? sm_rng_below(&self->rng, 65) :
 			   fz_length(self, 5000);
-		b->item_size = fz_below(&self->rng, 2) ? sizeof(*items) :
+		b->item_size = sm_rng_below(&self->rng, 2) ? sizeof(*items) :
 			       fz_length(self, 300);
-		b->items = fz_below(&self->rng, 3) ? sm_ptr(items) :
+		b->items = sm_rng_below(&self->rng, 3) ? sm_ptr(items) :
 			   fz_pointer(self, b->count * b->item_size);
 		b->flags = fz_flags(self);
 	} else if (nr == 0x28) {
 		struct syncmap_ioc_walk *w = arg;
 
-		w->cursor = fz_below(&self->rng, 2) ? 0 : fz_next(&self->rng);
+		w->cursor = sm_rng_below(&self->rng, 2) ? 0 : sm_rng_next(&self->rng);
 		w->buf_size = fz_length(self, 4096);
 		w->buf = fz_pointer(self, w->buf_size);
 		w->flags = fz_flags(self);
@@ -361,7 +345,7 @@ static void fz_plausible(FIXTURE_DATA(fuzz) *self, uint32_t nr, void *arg)
 		uint32_t *words = arg, i;
 
 		for (i = 0; i < 8; i++)
-			words[i] = fz_below(&self->rng, 2) ? 0 : fz_flags(self);
+			words[i] = sm_rng_below(&self->rng, 2) ? 0 : fz_flags(self);
 	}
 }
 
@@ -401,31 +385,31 @@ TEST_F_TIMEOUT(fuzz, random_ioctls, 3600)
 
 		if (n && n % 10000 == 0)
 			ksft_print_msg("%lu calls\n", n);
-		if (fz_below(&self->rng, 4))
-			nr = fz_known[fz_below(&self->rng, sizeof(fz_known))];
+		if (sm_rng_below(&self->rng, 4))
+			nr = fz_known[sm_rng_below(&self->rng, sizeof(fz_known))];
 		else
-			nr = fz_below(&self->rng, 0x50);
-		if (fz_below(&self->rng, 32) == 0)
-			nr = fz_below(&self->rng, 256);
-		if (fz_below(&self->rng, 16) == 0)
-			magic = fz_below(&self->rng, 256);
-		dir = fz_below(&self->rng, 8) ? _IOC_READ | _IOC_WRITE :
-		      fz_below(&self->rng, 4);
-		switch (fz_below(&self->rng, 6)) {
+			nr = sm_rng_below(&self->rng, 0x50);
+		if (sm_rng_below(&self->rng, 32) == 0)
+			nr = sm_rng_below(&self->rng, 256);
+		if (sm_rng_below(&self->rng, 16) == 0)
+			magic = sm_rng_below(&self->rng, 256);
+		dir = sm_rng_below(&self->rng, 8) ? _IOC_READ | _IOC_WRITE :
+		      sm_rng_below(&self->rng, 4);
+		switch (sm_rng_below(&self->rng, 6)) {
 		case 0:
-			size = fz_below(&self->rng, 1U << _IOC_SIZEBITS);
+			size = sm_rng_below(&self->rng, 1U << _IOC_SIZEBITS);
 			break;
 		case 1:
-			size = fz_below(&self->rng, 256);
+			size = sm_rng_below(&self->rng, 256);
 			break;
 		default:	/* the sizes the structures have, and around */
-			size = 8 * fz_below(&self->rng, 30) +
-			       (fz_below(&self->rng, 4) ? 0 : fz_below(&self->rng, 8));
+			size = 8 * sm_rng_below(&self->rng, 30) +
+			       (sm_rng_below(&self->rng, 4) ? 0 : sm_rng_below(&self->rng, 8));
 			break;
 		}
 		cmd = _IOC(dir, magic, nr, size);
 		/* Real commands most of the time: right direction and size. */
-		if (magic == 'J' && fz_below(&self->rng, 2)) {
+		if (magic == 'J' && sm_rng_below(&self->rng, 2)) {
 			static const unsigned long real[] = {
 				SYNCMAP_IOC_BIND, SYNCMAP_IOC_CREATE,
 				SYNCMAP_IOC_DESTROY, SYNCMAP_IOC_CHMOD,
@@ -443,34 +427,34 @@ TEST_F_TIMEOUT(fuzz, random_ioctls, 3600)
 				SYNCMAP_IOC_POLICY_SET, SYNCMAP_IOC_COMPACT,
 				SYNCMAP_IOC_HEALTH, SYNCMAP_IOC_RESET_STATS,
 			};
-			cmd = real[fz_below(&self->rng, ARRAY_SIZE(real))];
+			cmd = real[sm_rng_below(&self->rng, ARRAY_SIZE(real))];
 			nr = _IOC_NR(cmd);
 		}
 
 		memset(argbuf, 0, self->page);
-		if (fz_below(&self->rng, 4) == 0) {
+		if (sm_rng_below(&self->rng, 4) == 0) {
 			uint32_t i;
 
 			for (i = 0; i < 512; i++)
-				argbuf[i] = (uint8_t)fz_next(&self->rng);
+				argbuf[i] = (uint8_t)sm_rng_next(&self->rng);
 		} else {
 			fz_plausible(self, nr, argbuf);
 		}
 		arg = sm_ptr(argbuf);
-		switch (fz_below(&self->rng, 8)) {
+		switch (sm_rng_below(&self->rng, 8)) {
 		case 0:
 			arg = fz_pointer(self, _IOC_SIZE(cmd));
 			break;
 		case 1:	/* the same structure, cut off by PROT_NONE */
 			arg = sm_ptr(self->edge + self->page -
-				     fz_below(&self->rng, _IOC_SIZE(cmd) + 1));
+				     sm_rng_below(&self->rng, _IOC_SIZE(cmd) + 1));
 			memcpy(self->edge + self->page - 256,
 			       argbuf, 256);
 			break;
 		default:
 			break;
 		}
-		switch (fz_below(&self->rng, 10)) {
+		switch (sm_rng_below(&self->rng, 10)) {
 		case 0:
 			fd = self->ro;
 			break;

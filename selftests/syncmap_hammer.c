@@ -56,20 +56,9 @@ struct hammer_snap {
 
 static struct hammer_deaths *deaths;	/* small keys, then large */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
 static uint32_t below(struct hammer *h, uint32_t n)
 {
-	return (uint32_t)(((rng_next(&h->rng) >> 32) * n) >> 32);
+	return sm_rng_below(&h->rng, n);
 }
 
 static void make_key(uint8_t *key, int large, uint32_t i)

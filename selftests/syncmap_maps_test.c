@@ -647,17 +647,10 @@ static long long cg_current(const char *cg)
 static int cg_write(const char *cg, const char *file, const char *value)
 {
 	char path[128];
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s%s", cg,
 		 *cg ? "/" : "", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return sm_write_file(path, value);
 }
 
 static const char *cg_path(char *buf, size_t size, const char *cg)

@@ -32,33 +32,22 @@
 static int cg_write(const char *dir, const char *file, const char *text)
 {
 	char path[256];
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return sm_write_file(path, text);
 }
 
 static long long cg_read(const char *dir, const char *file)
 {
 	char path[256], buf[64];
-	ssize_t n;
-	int fd;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	ret = sm_read_file(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (!buf[0])
 		return -EIO;
-	buf[n] = '\0';
 	return strtoll(buf, NULL, 10);
 }
 

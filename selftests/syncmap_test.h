@@ -46,6 +46,53 @@ static inline int sm_ret(int ret)
 	return ret < 0 ? -errno : ret;
 }
 
+/* xorshift64*: a cheap generator for test choices; *@s must not be 0. */
+static inline uint64_t sm_rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* A number below @n. */
+static inline uint32_t sm_rng_below(uint64_t *s, uint32_t n)
+{
+	return (uint32_t)(((sm_rng_next(s) >> 32) * n) >> 32);
+}
+
+/* Write @text to the file @path (sysfs, debugfs, cgroupfs): 0 or -errno. */
+static inline int sm_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Read the file @path into @buf, NUL-terminated: 0 or -errno. */
+static inline int sm_read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
 static inline int sm_open(int flags)
 {
 	return open(SM_DEVICE, flags | O_CLOEXEC);
