@@ -158,7 +158,10 @@ static void promote_locked(struct syncmap *map, int reason)
  */
 static void miss_locked(struct syncmap *map, bool found)
 {
-	u64 threshold = threshold_locked(map);
+	u64 threshold;
+
+	lockdep_assert_held(&map->lock);
+	threshold = threshold_locked(map);
 
 	map->misses++;
 	trace_dirty_miss(map, found, map->misses, threshold);
@@ -543,14 +546,15 @@ static struct syncmap_value *value_for_store(struct syncmap *map,
 					     const void *value, u32 len,
 					     int *err)
 {
+	/* The counter is signed; no map holds anywhere near S64_MAX bytes. */
+	u64 max = min_t(u64, map->max_bytes, S64_MAX);
 	struct syncmap_value *v;
 
 	/* Exact near the limit: the sum is taken when the estimate is close. */
-	if (map->max_bytes &&
-	    (map->max_bytes < syncmap_value_size(len) ||
-	     __percpu_counter_compare(&map->bytes,
-				      map->max_bytes - syncmap_value_size(len),
-				      SYNCMAP_VALUE_MAX) > 0)) {
+	if (max && (max < syncmap_value_size(len) ||
+		    __percpu_counter_compare(&map->bytes,
+					     max - syncmap_value_size(len),
+					     SYNCMAP_VALUE_MAX) > 0)) {
 		*err = -ENOSPC;
 		return NULL;
 	}
@@ -558,6 +562,31 @@ static struct syncmap_value *value_for_store(struct syncmap *map,
 	if (!v)
 		*err = -ENOMEM;
 	return v;
+}
+
+/*
+ * The entry a LoadOrStore or CompareAndSwap that could not allocate its
+ * new value would have worked on, looked up as Go's locked part does:
+ * the read table, then the dirty table, where *@in_dirty says it was
+ * found (and the call counts a miss if it returns an answer).
+ */
+static struct syncmap_entry *lookup_locked(struct syncmap *map, u64 hash,
+					   const void *key, u32 key_len,
+					   bool *in_dirty)
+{
+	struct syncmap_entry *e;
+
+	lockdep_assert_held(&map->lock);
+	*in_dirty = false;
+	e = syncmap_table_lookup(read_locked(map), hash, key, key_len);
+	if (e || !map->dirty)
+		return e;
+	e = syncmap_table_lookup(map->dirty, hash, key, key_len);
+	if (e) {
+		stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+		*in_dirty = true;
+	}
+	return e;
 }
 
 /**
@@ -655,6 +684,39 @@ static bool entry_try_load_or_store(struct syncmap_entry *e,
 	}
 }
 
+/*
+ * LoadOrStore with no value to store, its allocation having failed with
+ * @err: a key with a live value is still loaded, as Go would, counting
+ * Go's miss if only the dirty table held it.  Any other key would need
+ * the store: @err, with nothing changed.
+ */
+static int load_or_store_nomem(struct syncmap *map, u64 hash,
+			       const void *key, u32 key_len, void *buf,
+			       u32 size, u32 *len, int err)
+{
+	struct syncmap_value *actual = NULL;
+	struct syncmap_entry *e;
+	bool in_dirty;
+	int ret = err;
+
+	rcu_read_lock();
+	map_lock(map);
+	e = lookup_locked(map, hash, key, key_len, &in_dirty);
+	stat_read_lookup(map, e && !in_dirty);
+	if (e)
+		actual = syncmap_entry_load(e);
+	if (actual && in_dirty)
+		miss_locked(map, true);
+	map_unlock(map);
+	if (actual) {
+		ret = copy_value(actual, buf, size, len);
+		if (ret > 0)
+			ret = 1;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 /**
  * syncmap_load_or_store() - load a key's value, or store one if absent
  * @map: the map.
@@ -670,8 +732,9 @@ static bool entry_try_load_or_store(struct syncmap_entry *e,
  * Context: Process context; may sleep.  Takes the map's mutex and its
  * softirq-safe spinlock unless the key is in the read table.
  * Return: 1 if a value was loaded, 0 if @value was stored, -ERANGE if the
- * value now in the map is larger than @size (a store stands), -E2BIG,
- * -ENOSPC or -ENOMEM with the map unchanged.
+ * value now in the map is larger than @size (a store stands), -E2BIG, or
+ * -ENOSPC or -ENOMEM when @value would have been stored, with the map
+ * unchanged.  A full map still loads the values it holds.
  */
 int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 			  const void *value, u32 value_len,
@@ -703,7 +766,8 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 
 	nv = value_for_store(map, value, value_len, &ret);
 	if (!nv)
-		return ret;
+		return load_or_store_nomem(map, hash, key, key_len, buf, size,
+					   len, ret);
 
 	/* Go's fast path, now that there is a value to store. */
 	rcu_read_lock();
@@ -886,6 +950,36 @@ static bool entry_compare_and_exchange(struct syncmap *map,
 	return true;
 }
 
+/*
+ * CompareAndSwap with no new value, its allocation having failed with
+ * @err: a key whose value is not @old still fails to compare, as in Go,
+ * counting Go's miss if only the dirty table held it.  A key that would
+ * be swapped gets @err, with nothing changed.
+ */
+static int compare_and_swap_nomem(struct syncmap *map, u64 hash,
+				  const void *key, u32 key_len,
+				  const void *old, u32 old_len, int err)
+{
+	struct syncmap_value *cur = NULL;
+	struct syncmap_entry *e;
+	bool in_dirty;
+	int ret = 0;
+
+	rcu_read_lock();
+	map_lock(map);
+	e = lookup_locked(map, hash, key, key_len, &in_dirty);
+	stat_read_lookup(map, e && !in_dirty);
+	if (e)
+		cur = syncmap_entry_load(e);
+	if (cur && value_equal(cur, old, old_len))
+		ret = err;
+	else if (in_dirty)
+		miss_locked(map, true);
+	map_unlock(map);
+	rcu_read_unlock();
+	return ret;
+}
+
 /**
  * syncmap_compare_and_swap() - replace a key's value if it equals @old
  * @map: the map.
@@ -901,8 +995,8 @@ static bool entry_compare_and_exchange(struct syncmap *map,
  * Context: Process context; may sleep (it allocates the new value).  Takes
  * the map's softirq-safe spinlock when the key is not in the read table
  * and the dirty table may hold it.
- * Return: 1 if swapped, 0 if not, -E2BIG, -ENOSPC or -ENOMEM with the map
- * unchanged.
+ * Return: 1 if swapped, 0 if not, -E2BIG, or -ENOSPC or -ENOMEM when the
+ * value equals @old but @new cannot be stored, with the map unchanged.
  */
 int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 			     u32 key_len, const void *old, u32 old_len,
@@ -937,7 +1031,8 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 
 	nv = value_for_store(map, new, new_len, &ret);
 	if (!nv)
-		return ret;
+		return compare_and_swap_nomem(map, hash, key, key_len, old,
+					      old_len, ret);
 
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
@@ -1075,18 +1170,20 @@ int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
 		return 0;
 	for (; iter->pos <= read->mask; iter->pos++) {
 		e = read->slots[iter->pos].entry;
-		if (!e)
-			continue;
-		rcu_read_lock();
-		do {
-			v = syncmap_entry_load(e);
-			/* A value being replaced: look again. */
-		} while (v && !refcount_inc_not_zero(&v->ref));
-		rcu_read_unlock();
-		if (!v)
-			continue;
-		ret = fn(arg, e->key, e->key_len, v->data, v->len);
-		syncmap_value_put(read->map, v);
+		v = NULL;
+		if (e) {
+			rcu_read_lock();
+			do {
+				v = syncmap_entry_load(e);
+				/* A value being replaced: look again. */
+			} while (v && !refcount_inc_not_zero(&v->ref));
+			rcu_read_unlock();
+		}
+		if (v) {
+			ret = fn(arg, e->key, e->key_len, v->data, v->len);
+			syncmap_value_put(read->map, v);
+		}
+		/* Deleted keys stay in the table: every slot counts. */
 		cond_resched();
 		if (ret)
 			break;
@@ -1257,7 +1354,9 @@ static u64 *stats_field(struct syncmap_stats *s, size_t off)
 /*
  * Every counter as counted since the map was created; *@base gets the
  * values of the last reset, read in the same critical section as the
- * algorithm's state.
+ * algorithm's state.  That section comes first: a reset publishes its
+ * sums under the lock, so the event counters, which only grow, are summed
+ * here no lower than the base they are compared with.
  */
 static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 		      struct syncmap_stats *base)
@@ -1266,6 +1365,22 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 	int cpu;
 
 	memset(stats, 0, sizeof(*stats));
+	map_lock(map);
+	read = read_locked(map);
+	stats->misses = map->misses;
+	stats->read_len = read->count;
+	stats->amended = read->amended;
+	stats->dirty_present = !!map->dirty;
+	stats->dirty_len = map->dirty ? map->dirty->count : 0;
+	stats->promotions_misses = map->promotions_misses;
+	stats->promotions_range = map->promotions_range;
+	stats->promotions_compact = map->promotions_compact;
+	stats->clears = map->clears;
+	stats->lock_hold_max_ns = map->lock_hold_max_ns;
+	if (base)
+		*base = map->stats_base;
+	map_unlock(map);
+
 	for_each_possible_cpu(cpu) {
 		const struct syncmap_pcpu_stats *s = per_cpu_ptr(map->pcpu, cpu);
 
@@ -1287,22 +1402,6 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 	stats->len = syncmap_len(map);
 	stats->entries = atomic_long_read(&map->entries);
 	stats->bytes = percpu_counter_sum_positive(&map->bytes);
-
-	map_lock(map);
-	read = read_locked(map);
-	stats->misses = map->misses;
-	stats->read_len = read->count;
-	stats->amended = read->amended;
-	stats->dirty_present = !!map->dirty;
-	stats->dirty_len = map->dirty ? map->dirty->count : 0;
-	stats->promotions_misses = map->promotions_misses;
-	stats->promotions_range = map->promotions_range;
-	stats->promotions_compact = map->promotions_compact;
-	stats->clears = map->clears;
-	stats->lock_hold_max_ns = map->lock_hold_max_ns;
-	if (base)
-		*base = map->stats_base;
-	map_unlock(map);
 }
 
 /**
@@ -1419,6 +1518,8 @@ int syncmap_compact(struct syncmap *map)
 			e = read->slots[i].entry;
 			if (e)
 				syncmap_entry_cas(e, SYNCMAP_EXPUNGED, NULL);
+			if ((i & 1023) == 1023)
+				cond_resched();
 		}
 		mutex_unlock(&map->mutex);
 		return -ENOMEM;

@@ -283,6 +283,58 @@ static void limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
 }
 
+/*
+ * A map too full for the new value still gives Go's answer when that
+ * answer stores nothing, with Go's miss; only a call that would store
+ * fails, and changes nothing.
+ */
+static void full_map_still_answers(struct kunit *test)
+{
+	struct syncmap_params params = { .max_bytes = 4096 };
+	struct syncmap *map = syncmap_test_map(test, &params);
+	struct syncmap_stats st;
+	u8 buf[8];
+	u32 len = 0;
+
+	/* "a" is in the dirty table only; an 8 KiB value never fits. */
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
+	KUNIT_EXPECT_EQ(test, 1,
+			syncmap_load_or_store(map, "a", 1, NULL, 8192, buf,
+					      sizeof(buf), &len));
+	KUNIT_EXPECT_EQ(test, 1U, len);
+	KUNIT_EXPECT_EQ(test, '1', buf[0]);
+	/* Go's miss, which promoted the one-key dirty table. */
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.promotions_misses);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.dirty_present);
+
+	/* A key in neither table would be stored: that fails. */
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			syncmap_load_or_store(map, "z", 1, NULL, 8192, buf,
+					      sizeof(buf), &len));
+	expect_absent(test, map, "z", 1);
+
+	/* "b" in the dirty table: a failed compare, with its miss. */
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
+	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "b", 1, "x", 1,
+							  NULL, 8192));
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.misses);
+	/* An equal value would be swapped: -ENOSPC, and no miss. */
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			syncmap_compare_and_swap(map, "b", 1, "2", 1, NULL,
+						 8192));
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.misses);
+	expect_value(test, map, "b", 1, "2");
+
+	/* A limit beyond any real size limits nothing. */
+	params = (struct syncmap_params){ .max_bytes = U64_MAX };
+	map = syncmap_test_map(test, &params);
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "v", 1));
+	KUNIT_EXPECT_EQ(test, 1ULL, syncmap_len(map));
+}
+
 static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE(store_load_delete),
 	KUNIT_CASE(empty_key_and_value),
@@ -295,6 +347,7 @@ static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE(range_stops),
 	KUNIT_CASE(clear),
 	KUNIT_CASE(limits),
+	KUNIT_CASE(full_map_still_answers),
 	{}
 };
 
