@@ -737,6 +737,12 @@ static int ioc_walk(struct file *file, void *arg)
 	w->count = 0;
 	w->bytes = 0;
 
+	/* Before the walk is touched: -ENOMEM leaves it where it was. */
+	c.size = min_t(u32, w->buf_size, WALK_STAGE_MAX);
+	c.buf = kvmalloc(max_t(u32, c.size, 1), GFP_KERNEL);
+	if (!c.buf)
+		return -ENOMEM;
+
 	mutex_lock(&sf->lock);
 	if (w->flags & SYNCMAP_WALK_END) {
 		walk_end(sf);
@@ -757,11 +763,6 @@ static int ioc_walk(struct file *file, void *arg)
 		goto unlock;
 	}
 
-	c.size = min_t(u32, w->buf_size, WALK_STAGE_MAX);
-	ret = -ENOMEM;
-	c.buf = kvmalloc(max_t(u32, c.size, 1), GFP_KERNEL);
-	if (!c.buf)
-		goto unlock;
 	saved = sf->iter;
 	ret = syncmap_iter_next(&sf->iter, walk_fill, &c);
 	if (ret && !c.count) {
@@ -769,13 +770,18 @@ static int ioc_walk(struct file *file, void *arg)
 		w->bytes = c.need;
 		w->cursor = walk_cursor(sf);
 		ret = -ERANGE;
-		goto free;
+		goto unlock;
 	}
 	if (copy_to_user(u64_to_user_ptr(w->buf), c.buf, c.used)) {
-		/* Offer the same records again to the next call. */
+		/*
+		 * Offer the same records again to the next call; a walk
+		 * being started has no cursor to go on with, so it ends.
+		 */
 		sf->iter = saved;
+		if (!w->cursor)
+			walk_end(sf);
 		ret = -EFAULT;
-		goto free;
+		goto unlock;
 	}
 	w->count = c.count;
 	w->bytes = c.used;
@@ -787,10 +793,9 @@ static int ioc_walk(struct file *file, void *arg)
 		w->cursor = 0;
 	}
 	ret = 0;
-free:
-	kvfree(c.buf);
 unlock:
 	mutex_unlock(&sf->lock);
+	kvfree(c.buf);
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -208,7 +209,7 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 	};
 	struct syncmap_named *nm;
 	struct syncmap *map;
-	u64 cap;
+	u64 cap, reserved;
 	int ret;
 
 	nm = kzalloc(sizeof(*nm), GFP_KERNEL_ACCOUNT);
@@ -233,6 +234,10 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 	} else if (cap && (!max_bytes || registry.reserved_bytes > cap ||
 			   max_bytes > cap - registry.reserved_bytes)) {
 		ret = -ENOSPC;
+	} else if (check_add_overflow(registry.reserved_bytes, max_bytes,
+				      &reserved)) {
+		/* The sum must stay exact for a cap set later to hold. */
+		ret = -ENOSPC;
 	} else {
 		/* In the caller's context: the map charges its memcg. */
 		map = syncmap_create(&params);
@@ -242,7 +247,7 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 			map->owner = nm;
 			syncmap_set_name(map, nm->name);
 			registry.maps++;
-			registry.reserved_bytes += max_bytes;
+			registry.reserved_bytes = reserved;
 			link_sorted(nm);
 			syncmap_debugfs_add(nm);
 		}
