@@ -1194,6 +1194,40 @@ TEST_F(map, walk_cursor_rules)
 	close(other);
 }
 
+/*
+ * A walk whose first call fails with EFAULT gave its caller no cursor, so
+ * it must not stay running and pin the read table: after a clear, the
+ * entries it would pin are freed (after a grace period) with the file
+ * still open.
+ */
+TEST_F(map, walk_failing_to_start_pins_nothing)
+{
+	struct syncmap_ioc_clear c = { 0 };
+	struct syncmap_ioc_walk w;
+	struct syncmap_stats st;
+	char key[8];
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ASSERT_EQ(0, sm_store(self->fd, key, "v"));
+	}
+	memset(&w, 0, sizeof(w));
+	w.buf = KERNEL_ADDR;
+	w.buf_size = 64;
+	EXPECT_EQ(-1, ioctl(self->fd, SYNCMAP_IOC_WALK, &w));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, ioctl(self->fd, SYNCMAP_IOC_CLEAR, &c));
+	for (i = 0; i < 200; i++) {
+		memset(&st, 0, sizeof(st));
+		ASSERT_EQ(0, ioctl(self->fd, SYNCMAP_IOC_STATS, &st));
+		if (!st.entries)
+			break;
+		sm_sleep_ms(50);
+	}
+	EXPECT_EQ(0ULL, st.entries);
+}
+
 TEST_F(map, walk_promotes_once_at_start)
 {
 	struct syncmap_ioc_walk w;

@@ -143,7 +143,7 @@ static int child(const char *cg, const char *name)
 		now = cg_pread(cur);
 		if (now <= base + CG_SLACK)
 			break;
-		usleep(50000);
+		sm_sleep_ms(50);
 	}
 	printf("# after destroy: memory.current %lld (baseline %lld, slack %d)\n",
 	       now, base, CG_SLACK);

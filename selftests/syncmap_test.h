@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +195,16 @@ static inline int sm_info_name(const char *name, struct syncmap_map_info *info)
 	ret = sm_info(fd, name, info);
 	close(fd);
 	return ret;
+}
+
+/*
+ * Sleep @ms milliseconds.  poll() takes them as an int: a 32-bit build
+ * sleeps even on kernels without CONFIG_COMPAT_32BIT_TIME, where its
+ * libc's nanosleep() fails at once.
+ */
+static inline void sm_sleep_ms(int ms)
+{
+	poll(NULL, 0, ms);
 }
 
 /* A map name no other test uses. */
