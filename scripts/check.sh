@@ -170,30 +170,51 @@ else
 fi
 
 # --- 4. VM runs -------------------------------------------------------------
-for k in $SYNCMAP_KERNELS; do
+# TCG keeps a vCPU's host thread busy only while that vCPU runs, and most of
+# a run is one guest thread at a time: SYNCMAP_VM_JOBS (2) runs go at once,
+# each into its own log, printed in order when all are done.  The longest
+# (KCSAN, the test kernel) start first.  The torture passes last as long
+# as they are told, whatever share of the host they get.
+section "VM runs, ${SYNCMAP_VM_JOBS:-2} at a time"
+vm_names=()
+# vm_start NAME vm-run.sh-ARGS...: start a run when a slot is free.
+vm_start() {
+	local name=$1
+
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "${SYNCMAP_VM_JOBS:-2}" ]; do
+		wait -n || true
+	done
+	echo "  start $name ($(($(date +%s) - t0))s)"
+	vm_names+=("$name")
+	"$SYNCMAP_ROOT/scripts/vm-run.sh" --name "$name" "$@" \
+		>"$out/vm-$name.out" 2>&1 &
+}
+
+for k in kcsan-6.12 testkernel-6.12 $SYNCMAP_KERNELS; do
 	[ -n "${kdir[$k]:-}" ] || continue
-	section "VM run: $k"
-	"$SYNCMAP_ROOT/scripts/vm-run.sh" --name "$k" "${image[$k]}" "${kdir[$k]}" 2>&1 |
-		grep -v '^[^ ].*: [0-9]* passed, [0-9]* failed'
-	add_counts "$k" "$SYNCMAP_BUILD/vm/$k/counts" ||
-		record "$k" fail "VM run" "it reported no results"
+	case " ${vm_names[*]} " in *" $k "*) continue ;; esac
+	vm_start "$k" "${image[$k]}" "${kdir[$k]}"
 done
 
 # A stock kernel with the module DKMS built, running the kselftests.
 k=debian-6.1
 if [ -n "${kdir[$k]:-}" ]; then
 	dkms_ko=$out/packaging/dkms-$(basename "${kdir[$k]}" | sed 's/^linux-headers-//').ko
-	section "VM run: dkms-$k (the DKMS-built module)"
 	if [ -s "$dkms_ko" ]; then
-		"$SYNCMAP_ROOT/scripts/vm-run.sh" --name "dkms-$k" --prebuilt "$dkms_ko" \
-			"${image[$k]}" "${kdir[$k]}" 2>&1 |
-			grep -v '^[^ ].*: [0-9]* passed, [0-9]* failed'
-		add_counts "dkms-$k" "$SYNCMAP_BUILD/vm/dkms-$k/counts" ||
-			record "dkms-$k" fail "VM run" "it reported no results"
+		vm_start "dkms-$k" --prebuilt "$dkms_ko" "${image[$k]}" "${kdir[$k]}"
 	else
 		record "dkms-$k" fail "VM run" "no DKMS-built module: see the packaging lines"
 	fi
 fi
+wait
+
+for name in "${vm_names[@]}"; do
+	section "VM run: $name"
+	grep -v '^[^ ].*: [0-9]* passed, [0-9]* failed' "$out/vm-$name.out"
+	add_counts "$name" "$SYNCMAP_BUILD/vm/$name/counts" ||
+		record "$name" fail "VM run" "it reported no results"
+done
 
 # --- 5. Userspace tests, once another issue adds them -------------------------
 if [ -f "$SYNCMAP_ROOT/tools/testing/Makefile" ]; then
