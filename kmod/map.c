@@ -740,16 +740,17 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 			  const void *value, u32 value_len,
 			  void *buf, u32 size, u32 *len)
 {
-	u64 hash = key_hash(map, key, key_len);
 	struct syncmap_value *nv, *actual = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
 	bool loaded = false;
+	u64 hash;
 	int ret;
 
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
+	hash = key_hash(map, key, key_len);
 
 	/* A live value in the read table is loaded without allocating. */
 	rcu_read_lock();
@@ -1002,15 +1003,16 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 			     u32 key_len, const void *old, u32 old_len,
 			     const void *new, u32 new_len)
 {
-	u64 hash = key_hash(map, key, key_len);
 	struct syncmap_value *nv, *cur = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
+	u64 hash;
 	int ret;
 
 	ret = check_sizes(key_len, new_len);
 	if (ret)
 		return ret;
+	hash = key_hash(map, key, key_len);
 
 	/*
 	 * Go's lock-free part, without allocating: a key in the read table
