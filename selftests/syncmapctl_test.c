@@ -534,6 +534,30 @@ TEST_F(cli, stats)
 		  count_lines(r->out));
 }
 
+/* health -j: issue 4's shape, exit 3 when a check warns. */
+TEST_F(cli, health_json)
+{
+	struct run *r = &self->r;
+
+	/* Nothing held: every check at its resting value. */
+	CTL(r, "-j", "-m", self->name, "health");
+	EXPECT_EQ(0, r->status);
+	EXPECT_TRUE(starts_with(r->out, "{\"checks\":["
+		"{\"name\":\"leak_ratio\",\"value\":1,\"threshold\":0.7,\"status\":\"ok\"},"
+		"{\"name\":\"read_staleness\",\"value\":0,\"threshold\":0.3,\"status\":\"ok\"},"
+		"{\"name\":\"dirty_bloat\",\"value\":0,\"threshold\":2,\"status\":\"ok\"}],"));
+	EXPECT_TRUE(contains(r->out, ",\"live\":0,"));
+	/* Three new keys, all in the dirty table: bloat 3 over a read of 0. */
+	CTL(r, "-m", self->name, "store", "a", "1");
+	CTL(r, "-m", self->name, "store", "b", "2");
+	CTL(r, "-m", self->name, "store", "c", "3");
+	CTL(r, "-j", "-m", self->name, "health");
+	EXPECT_EQ(3, r->status);
+	EXPECT_TRUE(contains(r->out, "{\"name\":\"dirty_bloat\",\"value\":3,"
+			     "\"threshold\":2,\"status\":\"warn\"}"));
+	EXPECT_TRUE(contains(r->out, ",\"live\":3,"));
+}
+
 TEST_F(cli, stats_prometheus)
 {
 	struct run *r = &self->r;

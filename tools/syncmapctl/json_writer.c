@@ -137,6 +137,13 @@ void jw_int(struct json_writer *jw, int64_t v)
 	fprintf(jw->f, "%" PRId64, v);
 }
 
+/* Up to six significant digits: 0.7, 1, 2.5 (health values, thresholds). */
+void jw_double(struct json_writer *jw, double v)
+{
+	jw_sep(jw);
+	fprintf(jw->f, "%.6g", v);
+}
+
 void jw_bool(struct json_writer *jw, bool v)
 {
 	jw_sep(jw);
@@ -172,6 +179,12 @@ void jw_int_field(struct json_writer *jw, const char *name, int64_t v)
 {
 	jw_name(jw, name);
 	jw_int(jw, v);
+}
+
+void jw_double_field(struct json_writer *jw, const char *name, double v)
+{
+	jw_name(jw, name);
+	jw_double(jw, v);
 }
 
 void jw_bool_field(struct json_writer *jw, const char *name, bool v)

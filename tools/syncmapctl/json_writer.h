@@ -29,6 +29,7 @@ void jw_bytes(struct json_writer *jw, const void *data, size_t len);
 void jw_string(struct json_writer *jw, const char *s);
 void jw_uint(struct json_writer *jw, uint64_t v);
 void jw_int(struct json_writer *jw, int64_t v);
+void jw_double(struct json_writer *jw, double v);
 void jw_bool(struct json_writer *jw, bool v);
 void jw_null(struct json_writer *jw);
 
@@ -38,6 +39,7 @@ void jw_bytes_field(struct json_writer *jw, const char *name,
 void jw_string_field(struct json_writer *jw, const char *name, const char *s);
 void jw_uint_field(struct json_writer *jw, const char *name, uint64_t v);
 void jw_int_field(struct json_writer *jw, const char *name, int64_t v);
+void jw_double_field(struct json_writer *jw, const char *name, double v);
 void jw_bool_field(struct json_writer *jw, const char *name, bool v);
 void jw_null_field(struct json_writer *jw, const char *name);
 

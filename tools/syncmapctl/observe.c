@@ -67,17 +67,20 @@ int do_health(struct ctx *ctx, int argc, const struct arg *argv)
 		return fail(ctx, errno, "");
 	if (ctx->json) {
 		jw_start_object(ctx->jw);
+		jw_name(ctx->jw, "checks");
+		jw_start_array(ctx->jw);
 		for (i = 0; i < N_CHECKS; i++) {
-			jw_name(ctx->jw, checks[i].name);
 			jw_start_object(ctx->jw);
-			jw_uint_field(ctx->jw, "milli",
-				      check_value(&h, &checks[i]));
-			jw_uint_field(ctx->jw, "threshold_milli",
-				      checks[i].limit);
+			jw_string_field(ctx->jw, "name", checks[i].name);
+			jw_double_field(ctx->jw, "value",
+					milli(check_value(&h, &checks[i])));
+			jw_double_field(ctx->jw, "threshold",
+					milli(checks[i].limit));
 			jw_string_field(ctx->jw, "status",
 					h.warn & checks[i].bit ? "warn" : "ok");
 			jw_end_object(ctx->jw);
 		}
+		jw_end_array(ctx->jw);
 		jw_uint_field(ctx->jw, "live", h.live);
 		jw_uint_field(ctx->jw, "keys", h.keys);
 		jw_uint_field(ctx->jw, "read_len", h.read_len);
