@@ -3,7 +3,7 @@
 # syncmap: entry points.  What the module is made of is in Kbuild; the work
 # behind the other targets is in scripts/.
 #
-#   make                  build syncmap.ko against KDIR
+#   make                  build kmod/syncmap.ko against KDIR
 #   make bench            benchmarks against the peers in QEMU; docs/bench.md
 #   make demo             boot Debian's 6.12 in QEMU with the module loaded
 #   make check            every build, lint and VM test; see scripts/check.sh

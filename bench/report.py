@@ -553,7 +553,7 @@ def main():
     w("")
     w("```")
     w("make && make -C bench")
-    w("sudo insmod syncmap.ko")
+    w("sudo insmod kmod/syncmap.ko")
     w("sudo insmod bench/syncmap_bench.ko duration_ms=1000 single=1 "
       "sweep_step=1 sizes=1024,100000,1000000")
     w("sudo dmesg | sed -n 's/^.*syncmap_bench: //p' > results.txt")

@@ -27,7 +27,7 @@
  * real ones.  Each timed run starts after a warm-up of a quarter of
  * duration_ms.  On a real machine:
  *
- *   sudo insmod syncmap.ko
+ *   sudo insmod kmod/syncmap.ko
  *   sudo insmod bench/syncmap_bench.ko duration_ms=1000 sweep_step=1 \
  *        single=1 sizes=1024,100000,1000000
  *   sudo dmesg | grep syncmap_bench

@@ -40,7 +40,7 @@ kdir=$1
 src=$out/pkg-src
 copy_module_source "$src"
 if make -C "$kdir" M="$src" modules >"$out/pkg-build.log" 2>&1; then
-	ko=$src/syncmap.ko
+	ko=$src/kmod/syncmap.ko
 	problems=
 	for field in description license author version; do
 		[ -n "$(modinfo -F "$field" "$ko")" ] || problems+=" no-$field"
@@ -66,7 +66,7 @@ fi
 dest=$out/destdir
 rm -rf "$dest"
 release=$(kernel_release "$kdir")
-files=(lib/modules/$release/extra/syncmap/syncmap.ko* lib/modules/$release/modules.dep
+files=(lib/modules/$release/extra/syncmap/kmod/syncmap.ko* lib/modules/$release/modules.dep
        usr/bin/syncmapctl usr/share/man/man8/syncmapctl.8
        usr/include/linux/syncmap.h etc/udev/rules.d/60-syncmap.rules)
 if (cd "$src" && make install KDIR="$kdir" DESTDIR="$dest" PREFIX=/usr) \

@@ -79,10 +79,10 @@ mkdir -p "$root"/{bin,dev,etc,lib/syncmap,modules,proc,root,run,selftests,steps,
 copy_module_source "$work/src"
 modules=()
 if build_step modules "$work/modules.log" make -j"$(nproc)" -C "$kdir" M="$work/src" modules; then
-	# Load order: syncmap.ko, samples/, anything else, the KUnit modules.
+	# Load order: kmod/syncmap.ko, samples/, anything else, the KUnit modules.
 	mapfile -t modules < <(cd "$work/src" && find . -name '*.ko' -printf '%P\n' |
 		awk '{ r = 2 }
-		     $0 == "syncmap.ko" { r = 0 }
+		     $0 == "kmod/syncmap.ko" { r = 0 }
 		     /^samples\// { r = 1 }
 		     /kunit/ { r = 3 }
 		     { print r " " $0 }' | sort -k1,1n -k2 | cut -d' ' -f2-)
@@ -93,8 +93,8 @@ if build_step modules "$work/modules.log" make -j"$(nproc)" -C "$kdir" M="$work/
 fi
 # --prebuilt KO: boot with this syncmap.ko (a DKMS build, say) in place of
 # the one built here from the same sources.
-if [ -n "$prebuilt" ] && [ -f "$root/modules/syncmap.ko" ]; then
-	cp "$prebuilt" "$root/modules/syncmap.ko"
+if [ -n "$prebuilt" ] && [ -f "$root/modules/kmod/syncmap.ko" ]; then
+	cp "$prebuilt" "$root/modules/kmod/syncmap.ko"
 fi
 printf '%s\n' "${modules[@]}" | grep . >"$root/modules/order" || true
 cp "$SYNCMAP_ROOT/scripts/guest/modules.conf" "$root/modules/params"

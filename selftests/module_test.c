@@ -14,7 +14,7 @@
 
 #define MODULE_SYSFS	"/sys/module/syncmap"
 /* Where scripts/vm-run.sh puts the module in the initramfs. */
-#define MODULE_FILE	"/modules/syncmap.ko"
+#define MODULE_FILE	"/modules/kmod/syncmap.ko"
 
 /* Read a one-line sysfs attribute without its newline; -errno on failure. */
 static int read_attr(const char *name, char *buf, size_t len)

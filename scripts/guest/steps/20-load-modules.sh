@@ -3,7 +3,7 @@
 # modes: test demo
 #
 # insmod every module, in the order the host wrote to /modules/order:
-# syncmap.ko, then samples/, then the KUnit modules (whose suites run during
+# kmod/syncmap.ko, then samples/, then the KUnit modules (whose suites run during
 # insmod and print KTAP to the console; step 30 collects their results).
 
 # Parameters come from scripts/guest/modules.conf ("PATH.ko PARAM=VALUE...").
