@@ -176,6 +176,8 @@ fi
 # (KCSAN, the test kernel) start first.  The torture passes last as long
 # as they are told, whatever share of the host they get.
 section "VM runs, ${SYNCMAP_VM_JOBS:-2} at a time"
+# Their userspace programs are the same for every kernel: built once.
+export SYNCMAP_VM_USERSPACE=$out/vm-userspace
 vm_names=()
 # vm_start NAME vm-run.sh-ARGS...: start a run when a slot is free.
 vm_start() {
