@@ -54,7 +54,7 @@ mkdir -p "$root"/{bin,dev,etc,modules,proc,sys,tmp,usr/bin}
 copy_module_source "$work/src"
 # Only the map and the benchmark: other modules of the tree are not needed
 # here (and a work in progress there must not stop the benchmark).
-sed -i -E '/^obj-m \+= /{/ kmod\/syncmap\.o$| bench\/syncmap_bench\.o$/!d}' "$work/src/Kbuild"
+sed -i -E '/^obj-m \+= /{/ kmod\/$| bench\/syncmap_bench\.o$/!d}' "$work/src/Kbuild"
 say "building the modules against $(basename "$KDIR")"
 make -C "$KDIR" M="$work/src" modules >"$work/modules.log" 2>&1 ||
 	die "module build failed: see $work/modules.log"
