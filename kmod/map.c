@@ -548,20 +548,26 @@ static struct syncmap_value *value_for_store(struct syncmap *map,
 {
 	/* The counter is signed; no map holds anywhere near S64_MAX bytes. */
 	u64 max = min_t(u64, map->max_bytes, S64_MAX);
+	size_t size = syncmap_value_size(len);
 	struct syncmap_value *v;
 
-	/* Exact near the limit: the sum is taken when the estimate is close. */
-	if (max && (max < syncmap_value_size(len) ||
-		    __percpu_counter_compare(&map->bytes,
-					     max - syncmap_value_size(len),
-					     SYNCMAP_VALUE_MAX) > 0)) {
-		*err = -ENOSPC;
-		return NULL;
-	}
+	if (max && max < size)
+		goto full;
+	/*
+	 * Exact near the limit: the sum is taken when the estimate is close.
+	 * Summing reads the other CPUs' counts while they update them, as
+	 * percpu_counter is designed to (lib/percpu_counter.c).
+	 */
+	if (max && data_race(__percpu_counter_compare(&map->bytes, max - size,
+						      SYNCMAP_VALUE_MAX)) > 0)
+		goto full;
 	v = syncmap_value_new(map, value, len);
 	if (!v)
 		*err = -ENOMEM;
 	return v;
+full:
+	*err = -ENOSPC;
+	return NULL;
 }
 
 /*
@@ -1403,7 +1409,8 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 
 	stats->len = syncmap_len(map);
 	stats->entries = atomic_long_read(&map->entries);
-	stats->bytes = percpu_counter_sum_positive(&map->bytes);
+	/* The sum races with updates by design, as in value_for_store(). */
+	stats->bytes = data_race(percpu_counter_sum_positive(&map->bytes));
 }
 
 /**
