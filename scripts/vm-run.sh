@@ -143,6 +143,13 @@ if [ -f "$SYNCMAP_ROOT/tools/Makefile" ]; then
 			-exec cp {} "$root/usr/bin/" \;
 	fi
 fi
+# The userspace benchmark, for step 55's smoke run (make bench runs it).
+if [ "$mode" = test ] && [ -f "$SYNCMAP_ROOT/bench/Makefile" ]; then
+	if build_step ubench "$ubuild/ubench.log" \
+		make -C "$SYNCMAP_ROOT/bench" OUTPUT="$ubuild/bench/"; then
+		cp "$ubuild/bench/syncmap_ubench" "$root/usr/bin/"
+	fi
+fi
 flock -u 8
 
 # 3. The initramfs.

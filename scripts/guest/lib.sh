@@ -10,8 +10,9 @@
 #
 #   @@syncmap result ok|fail NAME [DETAIL]     one check done by a step
 #   @@syncmap begin KIND NAME                  KIND: kunit, kselftest (parsed
-#   ...TAP or KTAP...                            as TAP/KTAP) or text (shown only)
-#   @@syncmap end KIND NAME rc=N
+#   ...TAP or KTAP...                            as TAP/KTAP), text (shown by
+#   @@syncmap end KIND NAME rc=N                 make demo) or another word
+#                                                (a program: passes on rc 0)
 #   @@syncmap done                             the run reached its end
 #
 # The host (scripts/parse-results.py) fails the run on any "fail", any TAP
