@@ -329,6 +329,7 @@ static void compact_fixes_bloat(struct kunit *test)
 static void compact_out_of_memory(struct kunit *test)
 {
 	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap_stats st;
 	int i;
 
 	store_n(test, map, 0, 20);
@@ -345,6 +346,22 @@ static void compact_out_of_memory(struct kunit *test)
 	for (i = 0; i < 20; i++)
 		KUNIT_EXPECT_EQ(test, 1, load_key(map, i));
 	KUNIT_EXPECT_EQ(test, 20ULL, syncmap_len(map));
+
+	/*
+	 * With a dirty table present, compaction promotes it first, and
+	 * that promotion stands when the rest fails: counted, as every
+	 * promotion is, but no compaction.
+	 */
+	store_n(test, map, 100, 1);
+	KUNIT_ASSERT_EQ(test, 1ULL, stats_of(map).dirty_present);
+	syncmap_inject_alloc_failure(map, 1);
+	KUNIT_EXPECT_EQ(test, -ENOMEM, syncmap_compact(map));
+	syncmap_inject_alloc_failure(map, 0);
+	st = stats_of(map);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.promotions_compact);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.compactions);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.dirty_present);
+	KUNIT_EXPECT_EQ(test, 21ULL, st.len);
 }
 
 static void reset_keeps_the_algorithm(struct kunit *test)
