@@ -571,28 +571,30 @@ full:
 }
 
 /*
- * The entry a LoadOrStore or CompareAndSwap that could not allocate its
- * new value would have worked on, looked up as Go's locked part does:
- * the read table, then the dirty table, where *@in_dirty says it was
- * found (and the call counts a miss if it returns an answer).
+ * The live value of the key a LoadOrStore or CompareAndSwap that could
+ * not allocate its new value would have worked on, or NULL, looked up as
+ * Go's locked part does: the read table, then the dirty table.
+ * *@in_dirty says an entry was found there (and the call counts a miss
+ * if it returns an answer).  Call inside rcu_read_lock().
  */
-static struct syncmap_entry *lookup_locked(struct syncmap *map, u64 hash,
-					   const void *key, u32 key_len,
-					   bool *in_dirty)
+static struct syncmap_value *value_locked(struct syncmap *map, u64 hash,
+					  const void *key, u32 key_len,
+					  bool *in_dirty)
 {
 	struct syncmap_entry *e;
 
 	lockdep_assert_held(&map->lock);
 	*in_dirty = false;
 	e = syncmap_table_lookup(read_locked(map), hash, key, key_len);
-	if (e || !map->dirty)
-		return e;
-	e = syncmap_table_lookup(map->dirty, hash, key, key_len);
-	if (e) {
-		stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
-		*in_dirty = true;
+	if (!e && map->dirty) {
+		e = syncmap_table_lookup(map->dirty, hash, key, key_len);
+		if (e) {
+			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+			*in_dirty = true;
+		}
 	}
-	return e;
+	stat_read_lookup(map, e && !*in_dirty);
+	return e ? syncmap_entry_load(e) : NULL;
 }
 
 /**
@@ -700,17 +702,13 @@ static int load_or_store_nomem(struct syncmap *map, u64 hash,
 			       const void *key, u32 key_len, void *buf,
 			       u32 size, u32 *len, int err)
 {
-	struct syncmap_value *actual = NULL;
-	struct syncmap_entry *e;
+	struct syncmap_value *actual;
 	bool in_dirty;
 	int ret = err;
 
 	rcu_read_lock();
 	map_lock(map);
-	e = lookup_locked(map, hash, key, key_len, &in_dirty);
-	stat_read_lookup(map, e && !in_dirty);
-	if (e)
-		actual = syncmap_entry_load(e);
+	actual = value_locked(map, hash, key, key_len, &in_dirty);
 	if (actual && in_dirty)
 		miss_locked(map, true);
 	map_unlock(map);
@@ -967,17 +965,13 @@ static int compare_and_swap_nomem(struct syncmap *map, u64 hash,
 				  const void *key, u32 key_len,
 				  const void *old, u32 old_len, int err)
 {
-	struct syncmap_value *cur = NULL;
-	struct syncmap_entry *e;
+	struct syncmap_value *cur;
 	bool in_dirty;
 	int ret = 0;
 
 	rcu_read_lock();
 	map_lock(map);
-	e = lookup_locked(map, hash, key, key_len, &in_dirty);
-	stat_read_lookup(map, e && !in_dirty);
-	if (e)
-		cur = syncmap_entry_load(e);
+	cur = value_locked(map, hash, key, key_len, &in_dirty);
 	if (cur && value_equal(cur, old, old_len))
 		ret = err;
 	else if (in_dirty)
