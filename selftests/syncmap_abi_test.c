@@ -56,6 +56,21 @@ FIXTURE_TEARDOWN(map)
 	sm_destroy(self->name);
 }
 
+/* Store "k0", "k1"... (@n keys), each with the value "v": 0 or -errno. */
+static int store_keys(int fd, int n)
+{
+	char key[16];
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ret = sm_store(fd, key, "v");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 TEST(abi_width)
 {
 	TH_LOG("running as a %zu-bit process%s", sizeof(void *) * 8,
@@ -225,12 +240,8 @@ TEST_F(map, clear_and_len)
 {
 	struct syncmap_ioc_clear c = { 0 };
 	char key[16];
-	int i;
 
-	for (i = 0; i < 50; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		ASSERT_EQ(0, sm_store(self->fd, key, "v"));
-	}
+	ASSERT_EQ(0, store_keys(self->fd, 50));
 	EXPECT_EQ(50, sm_len(self->fd));
 	ASSERT_EQ(0, ioctl(self->fd, SYNCMAP_IOC_CLEAR, &c));
 	EXPECT_EQ(0, sm_len(self->fd));
@@ -253,10 +264,7 @@ TEST_F(map, stats_counts)
 	char buf[16];
 	int i;
 
-	for (i = 0; i < 10; i++) {
-		snprintf(buf, sizeof(buf), "k%d", i);
-		ASSERT_EQ(0, sm_store(self->fd, buf, "v"));
-	}
+	ASSERT_EQ(0, store_keys(self->fd, 10));
 	ASSERT_EQ(0, sm_stats(self->fd, &s));
 	EXPECT_EQ(10ULL, s.len);
 	EXPECT_EQ(10ULL, s.new_keys);
@@ -1142,13 +1150,9 @@ TEST_F(map, walk_cursor_rules)
 {
 	struct syncmap_ioc_walk w, w2;
 	unsigned char buf[64];
-	char key[8];
-	int i, other;
+	int other;
 
-	for (i = 0; i < 20; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		ASSERT_EQ(0, sm_store(self->fd, key, "v"));
-	}
+	ASSERT_EQ(0, store_keys(self->fd, 20));
 	memset(&w, 0, sizeof(w));
 	w.buf = sm_ptr(buf);
 	w.buf_size = 32;
@@ -1205,13 +1209,9 @@ TEST_F(map, walk_failing_to_start_pins_nothing)
 	struct syncmap_ioc_clear c = { 0 };
 	struct syncmap_ioc_walk w;
 	struct syncmap_stats st;
-	char key[8];
 	int i;
 
-	for (i = 0; i < 20; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		ASSERT_EQ(0, sm_store(self->fd, key, "v"));
-	}
+	ASSERT_EQ(0, store_keys(self->fd, 20));
 	memset(&w, 0, sizeof(w));
 	w.buf = KERNEL_ADDR;
 	w.buf_size = 64;
@@ -1234,12 +1234,9 @@ TEST_F(map, walk_promotes_once_at_start)
 	struct syncmap_stats s0, s;
 	unsigned char buf[64];
 	char key[16];
-	int i;
+	int i = 0;
 
-	for (i = 0; i < 30; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
-		ASSERT_EQ(0, sm_store(self->fd, key, "v"));
-	}
+	ASSERT_EQ(0, store_keys(self->fd, 30));
 	ASSERT_EQ(0, sm_stats(self->fd, &s0));
 	ASSERT_EQ(1ULL, s0.amended);
 	memset(&w, 0, sizeof(w));

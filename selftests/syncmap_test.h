@@ -293,24 +293,17 @@ static inline unsigned long sm_resize(unsigned long cmd, unsigned int size)
 	       ((unsigned long)size << _IOC_SIZESHIFT);
 }
 
-/* A module parameter through sysfs: 0 or -errno. */
+/* A module parameter through sysfs, without its newline: 0 or -errno. */
 static inline int sm_param_read(const char *name, char *buf, size_t size)
 {
 	char path[128];
-	ssize_t n;
-	int fd;
+	int ret;
 
 	snprintf(path, sizeof(path), "/sys/module/syncmap/parameters/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	ret = sm_read_file(path, buf, size);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
 }
 
 static inline int sm_param_write(const char *name, const char *value)
