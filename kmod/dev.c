@@ -3,8 +3,10 @@
  * syncmap: the misc device /dev/syncmap and its ioctls.
  *
  * An open file binds to one named map (SYNCMAP_IOC_BIND); the map's owner
- * and mode are checked then, against the file's open mode, and the file
- * keeps the map alive until it is closed.  Operations on the bound map
+ * and mode are checked then, against the file's open mode and the
+ * credentials it was opened with (never the caller's: a file passed to a
+ * privileged process gains nothing), and the file keeps the map alive
+ * until it is closed.  Operations on the bound map
  * need FMODE_READ, FMODE_WRITE or both (else -EBADF).
  *
  * Commands dispatch on _IOC_NR through one table.  The size of the
@@ -116,7 +118,7 @@ static int ioc_bind(struct file *file, void *arg)
 	mutex_lock(&sf->lock);
 	if (sf->named) {
 		ret = -EBUSY;
-	} else if (!syncmap_named_permitted(nm, want)) {
+	} else if (!syncmap_named_permitted(nm, file, want)) {
 		ret = -EACCES;
 	} else {
 		/* Publishes the map to operations that run without @lock. */
@@ -141,8 +143,8 @@ static int ioc_create(struct file *file, void *arg)
 	ret = syncmap_name_check(c->name, sizeof(c->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_create(c->name, c->mode, c->max_entries,
-				       c->max_bytes);
+	return syncmap_registry_create(file, c->name, c->mode,
+				       c->max_entries, c->max_bytes);
 }
 
 static int ioc_destroy(struct file *file, void *arg)
@@ -157,7 +159,7 @@ static int ioc_destroy(struct file *file, void *arg)
 	ret = syncmap_name_check(a->name, sizeof(a->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_destroy(a->name);
+	return syncmap_registry_destroy(file, a->name);
 }
 
 static int ioc_chmod(struct file *file, void *arg)
@@ -172,7 +174,7 @@ static int ioc_chmod(struct file *file, void *arg)
 	ret = syncmap_name_check(c->name, sizeof(c->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_chmod(c->name, c->mode);
+	return syncmap_registry_chmod(file, c->name, c->mode);
 }
 
 static int ioc_info(struct file *file, void *arg)
@@ -201,7 +203,7 @@ static int ioc_info(struct file *file, void *arg)
 	nm = syncmap_registry_lookup(info->name);
 	if (!nm)
 		return -ENOENT;
-	if (syncmap_named_permitted(nm, SYNCMAP_MAY_READ))
+	if (syncmap_named_permitted(nm, file, SYNCMAP_MAY_READ))
 		syncmap_named_info(nm, info);
 	else
 		ret = -EACCES;
@@ -235,7 +237,7 @@ static int ioc_list(struct file *file, void *arg)
 		if (!out)
 			return -ENOMEM;
 	}
-	syncmap_registry_list(l->after, out, room, &n, &total);
+	syncmap_registry_list(file, l->after, out, room, &n, &total);
 	for (i = 0; i < n; i++) {
 		void __user *dst = uout + i * usize;
 

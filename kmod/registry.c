@@ -4,7 +4,12 @@
  *
  * Ownership follows BPF maps: the creator's fsuid and fsgid own a map and
  * syncmap_create(), called in the creator's context, charges all of the
- * map's memory to the creator's memory cgroup.  The module's caps on the
+ * map's memory to the creator's memory cgroup.
+ *
+ * Every permission check is made against the credentials the file the
+ * request came through was opened with (file->f_cred), as open(2) decides
+ * once what a file may do: a file passed to another process, privileged
+ * or not, carries its opener's rights and no others.  The module's caps on the
  * number of maps and on their total memory are reservations taken at
  * create and given back when the last reference goes, so no lock-free
  * update ever touches a shared counter for them.
@@ -12,6 +17,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -259,33 +265,37 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 }
 
 /**
- * syncmap_registry_create() - create a named map owned by the caller
+ * syncmap_registry_create() - create a named map owned by a file's opener
+ * @file: the file the request came through.
  * @name: a valid name (see syncmap_name_check()).
  * @mode: permission bits, 0 to 0777.
  * @max_entries: entry limit, 0 for none.
  * @max_bytes: byte limit, 0 for none.
  *
- * The caller's fsuid and fsgid own the map; its memory is charged to the
- * caller's memory cgroup.
+ * The fsuid and fsgid @file was opened with own the map; its memory is
+ * charged to the memory cgroup of the calling task.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0; -EEXIST if the name is taken; -ENOSPC if the module's cap on
  * maps or on their total memory would be exceeded; -ENOMEM.
  */
-int syncmap_registry_create(const char *name, umode_t mode, u64 max_entries,
-			    u64 max_bytes)
+int syncmap_registry_create(const struct file *file, const char *name,
+			    umode_t mode, u64 max_entries, u64 max_bytes)
 {
-	return named_add(name, mode, current_fsuid(), current_fsgid(),
+	return named_add(name, mode, file->f_cred->fsuid, file->f_cred->fsgid,
 			 max_entries, max_bytes, false);
 }
 
-static bool owner_or_admin(const struct syncmap_named *nm)
+static bool owner_or_admin(const struct syncmap_named *nm,
+			   const struct file *file)
 {
-	return uid_eq(current_fsuid(), nm->uid) || capable(CAP_SYS_ADMIN);
+	return uid_eq(file->f_cred->fsuid, nm->uid) ||
+	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }
 
 /**
  * syncmap_registry_destroy() - unlink a map's name
+ * @file: the file the request came through.
  * @name: the name.
  *
  * Like unlink(2): the name is free at once, files bound to the map and
@@ -293,9 +303,9 @@ static bool owner_or_admin(const struct syncmap_named *nm)
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0; -ENOENT if no map has the name; -EBUSY for the default map;
- * -EPERM if the caller neither owns the map nor has CAP_SYS_ADMIN.
+ * -EPERM if @file's opener neither owns the map nor had CAP_SYS_ADMIN.
  */
-int syncmap_registry_destroy(const char *name)
+int syncmap_registry_destroy(const struct file *file, const char *name)
 {
 	struct syncmap_named *nm;
 	int ret = 0;
@@ -306,7 +316,7 @@ int syncmap_registry_destroy(const char *name)
 		ret = -ENOENT;
 	} else if (nm->is_default) {
 		ret = -EBUSY;
-	} else if (!owner_or_admin(nm)) {
+	} else if (!owner_or_admin(nm, file)) {
 		ret = -EPERM;
 	} else {
 		list_del_init(&nm->node);
@@ -322,16 +332,18 @@ int syncmap_registry_destroy(const char *name)
 
 /**
  * syncmap_registry_chmod() - change a map's permission bits
+ * @file: the file the request came through.
  * @name: the name.
  * @mode: the new bits, 0 to 0777.
  *
  * Files already bound keep the access they were granted, as open files do.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
- * Return: 0; -ENOENT if no map has the name; -EPERM if the caller neither
- * owns the map nor has CAP_SYS_ADMIN.
+ * Return: 0; -ENOENT if no map has the name; -EPERM if @file's opener
+ * neither owns the map nor had CAP_SYS_ADMIN.
  */
-int syncmap_registry_chmod(const char *name, umode_t mode)
+int syncmap_registry_chmod(const struct file *file, const char *name,
+			   umode_t mode)
 {
 	struct syncmap_named *nm;
 	int ret = 0;
@@ -340,7 +352,7 @@ int syncmap_registry_chmod(const char *name, umode_t mode)
 	nm = find_linked(name);
 	if (!nm)
 		ret = -ENOENT;
-	else if (!owner_or_admin(nm))
+	else if (!owner_or_admin(nm, file))
 		ret = -EPERM;
 	else
 		WRITE_ONCE(nm->mode, mode);
@@ -367,32 +379,62 @@ struct syncmap_named *syncmap_registry_lookup(const char *name)
 	return nm;
 }
 
-static bool mode_allows(const struct syncmap_named *nm, int want)
+/*
+ * in_group_p() for any credentials: the fsgid or a supplementary group.
+ * The kernel's groups_search() is not exported; the groups are sorted
+ * (groups_sort()) and never change once the credentials are committed.
+ */
+static bool cred_in_group(const struct cred *cred, kgid_t gid)
+{
+	const struct group_info *gi = cred->group_info;
+	unsigned int lo = 0, hi = gi->ngroups;
+
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (gid_gt(gid, gi->gid[mid]))
+			lo = mid + 1;
+		else if (gid_lt(gid, gi->gid[mid]))
+			hi = mid;
+		else
+			return true;
+	}
+	return false;
+}
+
+static bool mode_allows(const struct syncmap_named *nm,
+			const struct cred *cred, int want)
 {
 	unsigned int mode = READ_ONCE(nm->mode);
 
-	if (uid_eq(current_fsuid(), nm->uid))
+	if (uid_eq(cred->fsuid, nm->uid))
 		mode >>= 6;
-	else if (in_group_p(nm->gid))
+	else if (cred_in_group(cred, nm->gid))
 		mode >>= 3;
 	return (mode & want) == want;
 }
 
 /**
- * syncmap_named_permitted() - may the caller access a map?
+ * syncmap_named_permitted() - may a file's opener access a map?
  * @nm: the map.
+ * @file: the file the request came through.
  * @want: SYNCMAP_MAY_READ and/or SYNCMAP_MAY_WRITE.
  *
- * As for a file: the owner's bits if the caller's fsuid owns the map, else
- * the group's if the caller is in its group, else the others'.
- * CAP_DAC_OVERRIDE grants everything.
+ * As for a file, with the credentials @file was opened with: the owner's
+ * bits if their fsuid owns the map, else the group's if their fsgid or a
+ * supplementary group is the map's group, else the others'.
+ * CAP_DAC_OVERRIDE (in the initial user namespace) grants everything.
  *
  * Context: Process context.
  * Return: true if permitted.
  */
-bool syncmap_named_permitted(const struct syncmap_named *nm, int want)
+bool syncmap_named_permitted(const struct syncmap_named *nm,
+			     const struct file *file, int want)
 {
-	return mode_allows(nm, want) || capable(CAP_DAC_OVERRIDE);
+	return mode_allows(nm, file->f_cred, want) ||
+	       file_ns_capable(file, &init_user_ns, CAP_DAC_OVERRIDE);
 }
 
 /**
@@ -426,26 +468,29 @@ void syncmap_named_info(struct syncmap_named *nm,
 }
 
 /**
- * syncmap_registry_list() - describe the maps the caller may read
+ * syncmap_registry_list() - describe the maps a file's opener may read
+ * @file: the file the request came through.
  * @after: only maps whose names sort after this one ("" for all).
  * @out: room for @room descriptions.
  * @room: how many @out holds.
  * @count: set to how many were written.
- * @total: set to how many maps the caller may read in all.
+ * @total: set to how many maps @file's opener may read in all.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0.
  */
-int syncmap_registry_list(const char *after, struct syncmap_map_info *out,
-			  u32 room, u32 *count, u32 *total)
+int syncmap_registry_list(const struct file *file, const char *after,
+			  struct syncmap_map_info *out, u32 room, u32 *count,
+			  u32 *total)
 {
-	bool override = ns_capable_noaudit(&init_user_ns, CAP_DAC_OVERRIDE);
+	bool override = file_ns_capable(file, &init_user_ns, CAP_DAC_OVERRIDE);
 	struct syncmap_named *nm;
 	u32 n = 0, all = 0;
 
 	mutex_lock(&registry.mutex);
 	list_for_each_entry(nm, &registry.names, node) {
-		if (!override && !mode_allows(nm, SYNCMAP_MAY_READ))
+		if (!override && !mode_allows(nm, file->f_cred,
+					      SYNCMAP_MAY_READ))
 			continue;
 		all++;
 		if (strcmp(nm->name, after) <= 0 || n >= room)

@@ -21,6 +21,8 @@
 
 #include "syncmap.h"
 
+struct file;
+
 /**
  * struct syncmap_named - a map with a name, an owner and a mode
  * @ref: references, see above.
@@ -28,8 +30,8 @@
  * @map: the map.
  * @linked: the name still finds this map (under the registry mutex).
  * @is_default: the default map, which cannot be destroyed.
- * @uid: owner: the creator's fsuid.
- * @gid: group: the creator's fsgid.
+ * @uid: owner: the fsuid the creating file was opened with.
+ * @gid: group: the fsgid the creating file was opened with.
  * @mode: permission bits; written under the registry mutex, read with
  *        READ_ONCE() by permission checks.
  * @max_entries: limit passed to syncmap_create().
@@ -64,17 +66,20 @@ void syncmap_registry_exit(void);
 
 int syncmap_name_check(const char *name, size_t size);
 
-int syncmap_registry_create(const char *name, umode_t mode, u64 max_entries,
-			    u64 max_bytes);
-int syncmap_registry_destroy(const char *name);
-int syncmap_registry_chmod(const char *name, umode_t mode);
+int syncmap_registry_create(const struct file *file, const char *name,
+			    umode_t mode, u64 max_entries, u64 max_bytes);
+int syncmap_registry_destroy(const struct file *file, const char *name);
+int syncmap_registry_chmod(const struct file *file, const char *name,
+			   umode_t mode);
 struct syncmap_named *syncmap_registry_lookup(const char *name);
-int syncmap_registry_list(const char *after, struct syncmap_map_info *out,
-			  u32 room, u32 *count, u32 *total);
+int syncmap_registry_list(const struct file *file, const char *after,
+			  struct syncmap_map_info *out, u32 room, u32 *count,
+			  u32 *total);
 
 void syncmap_named_get(struct syncmap_named *nm);
 void syncmap_named_put(struct syncmap_named *nm);
-bool syncmap_named_permitted(const struct syncmap_named *nm, int want);
+bool syncmap_named_permitted(const struct syncmap_named *nm,
+			     const struct file *file, int want);
 void syncmap_named_info(struct syncmap_named *nm,
 			struct syncmap_map_info *info);
 
