@@ -66,9 +66,29 @@ static struct syncmap_epoch *epoch_current(struct syncmap *map)
 					 lockdep_is_held(&map->mutex));
 }
 
-static u64 key_hash(const struct syncmap *map, const void *key, u32 key_len)
+/*
+ * HalfSipHash-1-3 (SipHash-1-3 on 64-bit), keyed per map: the kernel's
+ * hash for hash tables whose output is never shown, so flooding stays
+ * defeated.  Keys of one or two words take the fixed-length functions,
+ * which skip the generic loop; a key's length decides its function, so
+ * one key always hashes the same.
+ */
+static u32 key_hash(const struct syncmap *map, const void *key, u32 key_len)
 {
-	return siphash(key, key_len, &map->hash_key);
+	u32 w[4];
+
+	switch (key_len) {
+	case 4:
+		memcpy(w, key, 4);
+		return hsiphash_1u32(w[0], &map->hash_key);
+	case 8:
+		memcpy(w, key, 8);
+		return hsiphash_2u32(w[0], w[1], &map->hash_key);
+	case 16:
+		memcpy(w, key, 16);
+		return hsiphash_4u32(w[0], w[1], w[2], w[3], &map->hash_key);
+	}
+	return hsiphash(key, key_len, &map->hash_key);
 }
 
 #define stat_inc(map, ev) this_cpu_inc((map)->pcpu->events[(ev)])
@@ -176,7 +196,7 @@ static void miss_locked(struct syncmap *map, bool found)
  * counting a miss whether or not the dirty table holds the key.
  */
 static struct syncmap_entry *lookup_counting_miss(struct syncmap *map,
-						  u64 hash, const void *key,
+						  u32 hash, const void *key,
 						  u32 key_len)
 {
 	struct syncmap_table *read = rcu_dereference(map->read);
@@ -402,7 +422,7 @@ enum syncmap_found {
  * with the lock held and the entry in *@ep, or with an error and nothing
  * changed.  Every allocation happens before the lock is taken.
  */
-static int find_or_insert_locked(struct syncmap *map, u64 hash,
+static int find_or_insert_locked(struct syncmap *map, u32 hash,
 				 const void *key, u32 key_len,
 				 struct syncmap_value *nv,
 				 struct syncmap_entry **ep)
@@ -489,7 +509,7 @@ fail:
 static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 		    struct syncmap_value *nv, struct syncmap_value **old)
 {
-	u64 hash = key_hash(map, key, key_len);
+	u32 hash = key_hash(map, key, key_len);
 	struct syncmap_table *read;
 	struct syncmap_value *p;
 	struct syncmap_entry *e;
@@ -577,7 +597,7 @@ full:
  * *@in_dirty says an entry was found there (and the call counts a miss
  * if it returns an answer).  Call inside rcu_read_lock().
  */
-static struct syncmap_value *value_locked(struct syncmap *map, u64 hash,
+static struct syncmap_value *value_locked(struct syncmap *map, u32 hash,
 					  const void *key, u32 key_len,
 					  bool *in_dirty)
 {
@@ -698,7 +718,7 @@ static bool entry_try_load_or_store(struct syncmap_entry *e,
  * Go's miss if only the dirty table held it.  Any other key would need
  * the store: @err, with nothing changed.
  */
-static int load_or_store_nomem(struct syncmap *map, u64 hash,
+static int load_or_store_nomem(struct syncmap *map, u32 hash,
 			       const void *key, u32 key_len, void *buf,
 			       u32 size, u32 *len, int err)
 {
@@ -748,7 +768,7 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
 	bool loaded = false;
-	u64 hash;
+	u32 hash;
 	int ret;
 
 	ret = check_sizes(key_len, value_len);
@@ -838,7 +858,7 @@ static struct syncmap_value *entry_delete(struct syncmap_entry *e)
 static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 						 const void *key, u32 key_len)
 {
-	u64 hash = key_hash(map, key, key_len);
+	u32 hash = key_hash(map, key, key_len);
 	struct syncmap_entry *e, *removed = NULL;
 	struct syncmap_table *read;
 	struct syncmap_value *v;
@@ -961,7 +981,7 @@ static bool entry_compare_and_exchange(struct syncmap *map,
  * counting Go's miss if only the dirty table held it.  A key that would
  * be swapped gets @err, with nothing changed.
  */
-static int compare_and_swap_nomem(struct syncmap *map, u64 hash,
+static int compare_and_swap_nomem(struct syncmap *map, u32 hash,
 				  const void *key, u32 key_len,
 				  const void *old, u32 old_len, int err)
 {
@@ -1006,7 +1026,7 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	struct syncmap_value *nv, *cur = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
-	u64 hash;
+	u32 hash;
 	int ret;
 
 	ret = check_sizes(key_len, new_len);

@@ -48,7 +48,7 @@ struct syncmap {
 	/* Read mostly, by the lock-free paths. */
 	struct syncmap_table __rcu *read;
 	struct syncmap_pcpu_stats __percpu *pcpu;
-	siphash_key_t hash_key;
+	hsiphash_key_t hash_key;
 
 	spinlock_t lock;			/* see the top of this file */
 	struct syncmap_table *dirty;		/* under lock */

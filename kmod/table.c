@@ -126,7 +126,7 @@ bool syncmap_table_has_room(const struct syncmap_table *t)
 	return (u64)(t->count + 1) * 4 <= (u64)(t->mask + 1) * 3;
 }
 
-static bool syncmap_slot_matches(const struct syncmap_slot *s, u64 hash,
+static bool syncmap_slot_matches(const struct syncmap_slot *s, u32 hash,
 				 const void *key, u32 key_len)
 {
 	const struct syncmap_entry *e = s->entry;
@@ -147,7 +147,7 @@ static bool syncmap_slot_matches(const struct syncmap_slot *s, u64 hash,
  * Return: the entry, or NULL.
  */
 struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
-					   u64 hash, const void *key,
+					   u32 hash, const void *key,
 					   u32 key_len)
 {
 	unsigned int i = hash & t->mask;
@@ -168,7 +168,7 @@ struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
  * @hash: the key's hash.
  * @e: the entry; the caller hands the table a reference on it.
  */
-void syncmap_table_insert(struct syncmap_table *t, u64 hash,
+void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e)
 {
 	unsigned int i = hash & t->mask;
@@ -189,7 +189,7 @@ void syncmap_table_insert(struct syncmap_table *t, u64 hash,
  *
  * Return: the entry, whose reference passes to the caller, or NULL.
  */
-struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u64 hash,
+struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len)
 {
 	unsigned int i = hash & t->mask, j, home;

@@ -20,7 +20,7 @@ struct syncmap;
 struct syncmap_entry;
 
 struct syncmap_slot {
-	u64 hash;
+	u32 hash;
 	struct syncmap_entry *entry;
 };
 
@@ -55,11 +55,11 @@ void syncmap_table_free(struct syncmap_table *t);
 void syncmap_table_put(struct syncmap_table *t);
 bool syncmap_table_has_room(const struct syncmap_table *t);
 struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
-					   u64 hash, const void *key,
+					   u32 hash, const void *key,
 					   u32 key_len);
-void syncmap_table_insert(struct syncmap_table *t, u64 hash,
+void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e);
-struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u64 hash,
+struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len);
 size_t syncmap_table_bytes(const struct syncmap_table *t);
 

@@ -426,6 +426,96 @@ u64 siphash(const void *data, size_t len, const siphash_key_t *key)
 	return (v0 ^ v1) ^ (v2 ^ v3);
 }
 
+/* ---- hsiphash: SipHash-1-3 on 64-bit, as lib/siphash.c ---------------- */
+
+#define HPREAMBLE(len)							\
+	u64 v0 = 0x736f6d6570736575ULL ^ key->key[0];			\
+	u64 v1 = 0x646f72616e646f6dULL ^ key->key[1];			\
+	u64 v2 = 0x6c7967656e657261ULL ^ key->key[0];			\
+	u64 v3 = 0x7465646279746573ULL ^ key->key[1];			\
+	u64 b = ((u64)(len)) << 56
+
+#define HPOSTAMBLE							\
+	v3 ^= b;							\
+	SIPROUND;							\
+	v0 ^= b;							\
+	v2 ^= 0xff;							\
+	SIPROUND;							\
+	SIPROUND;							\
+	SIPROUND;							\
+	return (v0 ^ v1) ^ (v2 ^ v3)
+
+u32 __hsiphash_unaligned(const void *data, size_t len,
+			 const hsiphash_key_t *key)
+{
+	const u8 *p = data, *end = p + (len & ~(size_t)7);
+	unsigned int left = len & 7;
+	u64 m;
+	HPREAMBLE(len);
+
+	for (; p != end; p += 8) {
+		memcpy(&m, p, 8);	/* little-endian hosts only, as here */
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	switch (left) {
+	case 7: b |= (u64)p[6] << 48; /* fall through */
+	case 6: b |= (u64)p[5] << 40; /* fall through */
+	case 5: b |= (u64)p[4] << 32; /* fall through */
+	case 4: b |= (u64)p[3] << 24; /* fall through */
+	case 3: b |= (u64)p[2] << 16; /* fall through */
+	case 2: b |= (u64)p[1] << 8;  /* fall through */
+	case 1: b |= (u64)p[0];
+	}
+	HPOSTAMBLE;
+}
+
+u32 hsiphash_1u32(const u32 first, const hsiphash_key_t *key)
+{
+	HPREAMBLE(4);
+	b |= first;
+	HPOSTAMBLE;
+}
+
+u32 hsiphash_2u32(const u32 first, const u32 second,
+		  const hsiphash_key_t *key)
+{
+	u64 combined = (u64)second << 32 | first;
+	HPREAMBLE(8);
+	v3 ^= combined;
+	SIPROUND;
+	v0 ^= combined;
+	HPOSTAMBLE;
+}
+
+u32 hsiphash_3u32(const u32 first, const u32 second, const u32 third,
+		  const hsiphash_key_t *key)
+{
+	u64 combined = (u64)second << 32 | first;
+	HPREAMBLE(12);
+	v3 ^= combined;
+	SIPROUND;
+	v0 ^= combined;
+	b |= third;
+	HPOSTAMBLE;
+}
+
+u32 hsiphash_4u32(const u32 first, const u32 second, const u32 third,
+		  const u32 forth, const hsiphash_key_t *key)
+{
+	u64 combined = (u64)second << 32 | first;
+	HPREAMBLE(16);
+	v3 ^= combined;
+	SIPROUND;
+	v0 ^= combined;
+	combined = (u64)forth << 32 | third;
+	v3 ^= combined;
+	SIPROUND;
+	v0 ^= combined;
+	HPOSTAMBLE;
+}
+
 /* ---- Random bytes: splitmix64, seeded from the system unless told ------ */
 
 static u64 rnd_state;
