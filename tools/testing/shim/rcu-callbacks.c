@@ -15,6 +15,10 @@
  * for it to run: every callback queued before it is in the same batch or
  * an earlier one, and runs first.
  *
+ * shim_rcu_callbacks_hold() stops the thread from taking batches, so that
+ * nothing runs beside the caller: the instruction budget (bench -B) needs
+ * the frees of a store to stay out of the next store's malloc().
+ *
  * liburcu has its own call_rcu() thread, but it naps 10 ms between
  * batches, which made every rcu_barrier() (two per syncmap_destroy())
  * cost 10-20 ms: too slow for a fuzzer that makes a map per input.
@@ -32,6 +36,7 @@ static pthread_cond_t more = PTHREAD_COND_INITIALIZER;	/* not empty */
 static pthread_cond_t hurry = PTHREAD_COND_INITIALIZER;	/* a barrier */
 static pthread_cond_t done = PTHREAD_COND_INITIALIZER;	/* a barrier ran */
 static int barriers_waiting;			/* under lock */
+static bool held;				/* under lock */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 struct barrier {
@@ -61,11 +66,11 @@ static void *cb_thread(void *arg)
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&lock);
-		while (!__atomic_load_n(&pending, __ATOMIC_RELAXED))
+		while (held || !__atomic_load_n(&pending, __ATOMIC_RELAXED))
 			pthread_cond_wait(&more, &lock);
+		batch = take_batch();
 		pthread_mutex_unlock(&lock);
 
-		batch = take_batch();
 		shim_synchronize_rcu();
 		shim_thread.atomic_depth++;	/* callbacks run in softirq */
 		for (; batch; batch = next) {
@@ -118,6 +123,14 @@ void shim_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 		pthread_cond_signal(&more);
 		pthread_mutex_unlock(&lock);
 	}
+}
+
+void shim_rcu_callbacks_hold(bool hold)
+{
+	pthread_mutex_lock(&lock);
+	held = hold;
+	pthread_cond_signal(&more);
+	pthread_mutex_unlock(&lock);
 }
 
 static void barrier_done(struct rcu_head *head)

@@ -67,4 +67,12 @@ long shim_alloc_live_bytes(void);
 /* Seed get_random_bytes(): the same seed gives the same hash keys. */
 void shim_random_seed(u64 seed);
 
+/*
+ * Hold RCU callbacks (true): call_rcu() still queues them, but none runs
+ * until released (false), so no other thread works beside the caller.
+ * Callbacks of a batch already taken may still run: hold before the first
+ * call_rcu() to hold them all.  rcu_barrier() would wait for ever.
+ */
+void shim_rcu_callbacks_hold(bool hold);
+
 #endif
