@@ -24,6 +24,11 @@
  *   bench -C -w NAME -i IMPL -n N
  *       one thread runs exactly N iterations with callgrind collecting
  *       (valgrind --tool=callgrind --collect-atstart=no) and nothing else.
+ *   bench -B [-n N]
+ *       the instruction budget's workload (insn-budget.sh): N (default
+ *       8192) read hits, read misses and stores of an existing key, each
+ *       batch with callgrind collecting (valgrind --tool=callgrind
+ *       --collect-atstart=no) and dumped under its name.
  *   bench -l
  *       lists the workloads: name, in Go 1.19 (1/0), read-mostly (1/0).
  *   bench -P
@@ -695,6 +700,197 @@ static int callgrind_one(const struct bench_impl *im,
 	return 0;
 }
 
+/*
+ * ---- The instruction budget: bench -B, under insn-budget.sh ----
+ *
+ * One thread, one map of BUDGET_KEYS 8-byte keys with 8-byte values, all
+ * in the read table (promoted, not amended).  Each operation is a noipa
+ * function called BUDGET_KEYS times to warm up, then N times, in rounds
+ * of BUDGET_KEYS (one per key) with callgrind collecting, then dumped
+ * under its name.  "none" is the same loop calling a function that does
+ * nothing, which insn-budget.sh subtracts: the figures are what each
+ * operation's function executes (the API call, its arguments and the
+ * check of its result), without the loop and the indirect call.
+ *
+ * Deterministic: the hash keys come from a fixed seed, and RCU callbacks
+ * are held (shim_rcu_callbacks_hold()) while callgrind collects, so that
+ * no other thread runs then: a free in the callback thread would change
+ * the path of this one's next malloc().  Between rounds, not collected,
+ * the callbacks queued so far run to completion, so that the stores'
+ * allocations reuse the values the previous round freed, as they would
+ * in a steady state.  One operation, also not collected, follows: the
+ * first call_rcu() after that wakes the callback thread, which the
+ * collected ones then never do.  The map's counters, before and after,
+ * check that each batch took the path it names.
+ */
+#define BUDGET_KEYS	1024u
+#define BUDGET_SEED	0x73796e636d6170ull
+/* Absent keys: none of them was ever stored. */
+#define BUDGET_ABSENT	0x100000000ull
+
+static unsigned long budget_errors;
+
+typedef void (*budget_fn)(struct syncmap *m, uint64_t key, uint64_t value);
+
+static __attribute__((noipa)) void op_none(struct syncmap *m, uint64_t key,
+					   uint64_t value)
+{
+}
+
+/* A read hit: the key is in the read table; no lock. */
+static __attribute__((noipa)) void op_read_hit(struct syncmap *m,
+					       uint64_t key, uint64_t value)
+{
+	uint64_t v;
+	u32 len;
+
+	if (syncmap_load(m, &key, 8, &v, 8, &len) != 1)
+		budget_errors++;
+}
+
+/*
+ * A read miss, the lock-free one: the key is in neither table and the
+ * read table is not amended (there is no dirty table), so the lookup
+ * ends in the read table, without the lock and without counting a miss.
+ */
+static __attribute__((noipa)) void op_read_miss(struct syncmap *m,
+						uint64_t key, uint64_t value)
+{
+	uint64_t v;
+	u32 len;
+
+	if (syncmap_load(m, &key, 8, &v, 8, &len) != 0)
+		budget_errors++;
+}
+
+/*
+ * A store of an existing key: found in the read table, its value
+ * swapped in with a compare-and-exchange, no mutex, no lock; the old
+ * value goes to kvfree_rcu().  The new value's allocation is counted.
+ */
+static __attribute__((noipa)) void op_store_existing(struct syncmap *m,
+						     uint64_t key,
+						     uint64_t value)
+{
+	if (syncmap_store(m, &key, 8, &value, 8))
+		budget_errors++;
+}
+
+static __attribute__((noipa)) void budget_loop(budget_fn fn,
+					       struct syncmap *m,
+					       uint64_t base, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		fn(m, base + i % BUDGET_KEYS, i);
+}
+
+struct budget_op {
+	const char *name;
+	budget_fn fn;
+	uint64_t base;		/* first key */
+};
+
+static const struct budget_op budget_ops[] = {
+	{ "none", op_none, 0 },
+	{ "read-hit", op_read_hit, 0 },
+	{ "read-miss", op_read_miss, BUDGET_ABSENT },
+	{ "store-existing", op_store_existing, 0 },
+};
+
+static int budget_fail(const char *what)
+{
+	fprintf(stderr, "bench -B: FAIL: %s\n", what);
+	return 1;
+}
+
+/*
+ * The path a batch of @n operations took, from the map's counters before
+ * and after.
+ */
+static int budget_check(const struct budget_op *op, uint64_t n,
+			const struct syncmap_stats *a,
+			const struct syncmap_stats *b)
+{
+	if (budget_errors)
+		return budget_fail("an operation returned what it should not");
+	if (b->amended || b->dirty_present || b->misses ||
+	    b->promotions != a->promotions || b->new_keys != a->new_keys ||
+	    b->dirty_hits != a->dirty_hits || b->read_len != BUDGET_KEYS)
+		return budget_fail("the map left its steady state (amended, promoted or grew)");
+	if (op->fn == op_read_hit &&
+	    (b->loads - a->loads != n || b->read_hits - a->read_hits != n))
+		return budget_fail("read-hit: a load missed the read table");
+	if (op->fn == op_read_miss &&
+	    (b->loads - a->loads != n || b->read_misses - a->read_misses != n))
+		return budget_fail("read-miss: a load hit the read table");
+	if (op->fn == op_store_existing &&
+	    (b->stores - a->stores != n || b->read_hits - a->read_hits != n))
+		return budget_fail("store-existing: a key not in the read table");
+	return 0;
+}
+
+/* Run the RCU callbacks queued so far, then hold them again. */
+static void budget_flush(void)
+{
+	shim_rcu_callbacks_hold(false);
+	sm_quiesce();
+	shim_rcu_callbacks_hold(true);
+}
+
+static int budget_run(uint64_t n)
+{
+	struct syncmap_stats a, b;
+	struct syncmap *m;
+	uint64_t k, v, done;
+	size_t i;
+	u32 len;
+	int ret = 0;
+
+	n = (n + BUDGET_KEYS - 1) / BUDGET_KEYS * BUDGET_KEYS;
+
+	shim_rcu_callbacks_hold(true);
+	sm_online();
+	m = sm_create();
+	for (k = 0; k < BUDGET_KEYS; k++)
+		if (syncmap_load_or_store(m, &k, 8, &k, 8, &v, 8, &len) != 0)
+			budget_errors++;
+	/* Misses on the dirty table promote it to the read table. */
+	for (k = 0; k < BUDGET_KEYS; k++)
+		if (syncmap_load(m, &k, 8, &v, 8, &len) != 1 || v != k)
+			budget_errors++;
+	syncmap_get_stats(m, &a);
+	if (budget_errors || a.amended || a.dirty_present ||
+	    a.read_len != BUDGET_KEYS)
+		ret = budget_fail("setup: the keys are not all in the read table");
+
+	for (i = 0; i < ARRAY_SIZE(budget_ops) && !ret; i++) {
+		const struct budget_op *op = &budget_ops[i];
+
+		syncmap_get_stats(m, &a);
+		budget_loop(op->fn, m, op->base, BUDGET_KEYS);	/* warm up */
+		for (done = 0; done < n; done += BUDGET_KEYS) {
+			budget_flush();
+			op->fn(m, op->base, 0);
+			CALLGRIND_TOGGLE_COLLECT;
+			budget_loop(op->fn, m, op->base, BUDGET_KEYS);
+			CALLGRIND_TOGGLE_COLLECT;
+		}
+		CALLGRIND_DUMP_STATS_AT(op->name);
+		syncmap_get_stats(m, &b);
+		ret = budget_check(op, BUDGET_KEYS + n / BUDGET_KEYS + n,
+				   &a, &b);
+		printf("BUDGET\t%s\t%llu\n", op->name, (unsigned long long)n);
+	}
+
+	shim_rcu_callbacks_hold(false);	/* before any rcu_barrier() */
+	sm_destroy(m);
+	sm_quiesce();
+	sm_offline();
+	return ret;
+}
+
 static void *spin(void *arg)
 {
 	uint64_t x = 1, i;
@@ -729,12 +925,12 @@ int main(int argc, char **argv)
 {
 	const char *wlist = NULL, *ilist = NULL, *tlist = "1,2";
 	uint64_t benchtime_ms = 500, n = 0;
-	bool callgrind = false;
+	bool callgrind = false, budget = false;
 	struct result res;
 	size_t wi, ii;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:T:w:i:n:ClP")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:w:i:n:BClP")) != -1) {
 		switch (opt) {
 		case 't':
 			tlist = optarg;
@@ -750,6 +946,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			n = strtoull(optarg, NULL, 0);
+			break;
+		case 'B':
+			budget = true;
 			break;
 		case 'C':
 			callgrind = true;
@@ -769,9 +968,17 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (budget)
+		shim_random_seed(BUDGET_SEED);
 	get_random_bytes(&hash_key, sizeof(hash_key));
 	if (syncmap_core_init())
 		return 1;
+	if (budget) {
+		int ret = budget_run(n ? n : 8192);
+
+		syncmap_core_exit();
+		return ret;
+	}
 
 	for (wi = 0; wi < ARRAY_SIZE(workloads); wi++) {
 		const struct workload *w = &workloads[wi];

@@ -59,6 +59,12 @@ mkdir -p "$corpus" "$O/fuzzer/artifacts"
 check fuzz-fixed-seed 180 "$O/fuzzer/fuzz" -seed="${FUZZ_CHECK_SEED:-20261122}" \
 	-runs="${FUZZ_CHECK_RUNS:-50000}" -max_len=1024 -print_final_stats=1 \
 	-artifact_prefix="$O/fuzzer/artifacts/" "$corpus"
+# Instructions per operation under callgrind, against insn-budget.txt;
+# the figures are shown when it passes too.
+ok_before=$passed
+check insn-budget 120 "$(dirname "$0")/insn-budget.sh" "$O/bench"
+[ "$passed" -gt "$ok_before" ] &&
+	sed -n 's/^insn-budget:   /        /p' "$logs/insn-budget.log"
 
 echo "userspace: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
