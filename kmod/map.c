@@ -191,21 +191,18 @@ static void miss_locked(struct syncmap *map, bool found)
 }
 
 /*
- * The lookup shared by Load and CompareAndDelete: the read table without a
- * lock, then, if it may be incomplete, the dirty table under the lock,
- * counting a miss whether or not the dirty table holds the key.
+ * The locked part of the lookup shared by Load and CompareAndDelete, for a
+ * key the read table @read lacks: if it may be incomplete, the dirty table
+ * under the lock, counting a miss whether or not it holds the key.
  */
-static struct syncmap_entry *lookup_counting_miss(struct syncmap *map,
-						  u32 hash, const void *key,
-						  u32 key_len)
+static noinline struct syncmap_entry *
+lookup_missed(struct syncmap *map, struct syncmap_table *read, u32 hash,
+	      const void *key, u32 key_len)
 {
-	struct syncmap_table *read = rcu_dereference(map->read);
 	struct syncmap_entry *e;
 
-	e = syncmap_table_lookup(read, hash, key, key_len);
-	stat_read_lookup(map, e);
-	if (e || !READ_ONCE(read->amended))
-		return e;
+	if (!READ_ONCE(read->amended))
+		return NULL;
 
 	map_lock(map);
 	read = read_locked(map);
@@ -218,6 +215,50 @@ static struct syncmap_entry *lookup_counting_miss(struct syncmap *map,
 	}
 	map_unlock(map);
 	return e;
+}
+
+/*
+ * Go's Load: the read table without a lock, then lookup_missed().  The
+ * lock-free look-up counts one per-CPU event, @hit_ev or @hit_ev + 1 (the
+ * matching miss event: enum syncmap_event pairs them).  Inline: a read hit is this and key_hash().
+ */
+static __always_inline struct syncmap_entry *
+lookup_counting_miss(struct syncmap *map, u32 hash, const void *key,
+		     u32 key_len, enum syncmap_event hit_ev)
+{
+	struct syncmap_table *read = rcu_dereference(map->read);
+	struct syncmap_entry *e;
+
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	if (likely(e)) {
+		stat_inc(map, hit_ev);
+		return e;
+	}
+	stat_inc(map, hit_ev + 1);
+	return lookup_missed(map, read, hash, key, key_len);
+}
+
+/*
+ * The value a load finds, or NULL: the whole of syncmap_load_rcu() and
+ * syncmap_load(), inlined into both.
+ */
+static __always_inline struct syncmap_value *
+load_value(struct syncmap *map, const void *key, u32 key_len)
+{
+	struct syncmap_entry *e;
+
+	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
+				 key_len, SYNCMAP_EV_LOAD_HITS);
+	return e ? syncmap_entry_load(e) : NULL;
+}
+
+/* Copy out a value known to fit: a one-word value as a word. */
+static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
+{
+	if (v->len == sizeof(u64))
+		memcpy(buf, v->data, sizeof(u64));
+	else
+		memcpy(buf, v->data, v->len);
 }
 
 /* Copy a value out; a NULL @buf asks for nothing but its length. */
@@ -261,16 +302,12 @@ static bool value_equal(const struct syncmap_value *v, const void *data,
 int syncmap_load_rcu(struct syncmap *map, const void *key, u32 key_len,
 		     const void **value, u32 *len)
 {
-	struct syncmap_entry *e;
 	struct syncmap_value *v;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "load outside rcu_read_lock()");
-	if (key_len > SYNCMAP_KEY_MAX)
+	if (unlikely(key_len > SYNCMAP_KEY_MAX))
 		return -E2BIG;
-	stat_inc(map, SYNCMAP_EV_LOADS);
-	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
-				 key_len);
-	v = e ? syncmap_entry_load(e) : NULL;
+	v = load_value(map, key, key_len);
 	if (!v)
 		return 0;
 	*value = v->data;
@@ -299,18 +336,21 @@ EXPORT_SYMBOL_GPL(syncmap_load_rcu);
 int syncmap_load(struct syncmap *map, const void *key, u32 key_len,
 		 void *buf, u32 size, u32 *len)
 {
-	const void *value;
-	u32 vlen;
-	int ret;
+	struct syncmap_value *v;
+	int ret = 0;
 
+	if (unlikely(key_len > SYNCMAP_KEY_MAX))
+		return -E2BIG;
 	rcu_read_lock();
-	ret = syncmap_load_rcu(map, key, key_len, &value, &vlen);
-	if (ret > 0) {
-		*len = vlen;
-		if (vlen > size)
+	v = load_value(map, key, key_len);
+	if (v) {
+		*len = v->len;
+		if (v->len > size) {
 			ret = -ERANGE;
-		else
-			memcpy(buf, value, vlen);
+		} else {
+			value_copy(buf, v);
+			ret = 1;
+		}
 	}
 	rcu_read_unlock();
 	return ret;
@@ -1111,7 +1151,7 @@ int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 		return -E2BIG;
 	rcu_read_lock();
 	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
-				 key_len);
+				 key_len, SYNCMAP_EV_READ_HITS);
 	ret = e && entry_compare_and_exchange(map, e, old, old_len, NULL);
 	rcu_read_unlock();
 	if (ret)
@@ -1406,9 +1446,15 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 	for_each_possible_cpu(cpu) {
 		const struct syncmap_pcpu_stats *s = per_cpu_ptr(map->pcpu, cpu);
 
-		stats->loads += READ_ONCE(s->events[SYNCMAP_EV_LOADS]);
-		stats->read_hits += READ_ONCE(s->events[SYNCMAP_EV_READ_HITS]);
-		stats->read_misses += READ_ONCE(s->events[SYNCMAP_EV_READ_MISSES]);
+		u64 hits = READ_ONCE(s->events[SYNCMAP_EV_LOAD_HITS]);
+		u64 misses = READ_ONCE(s->events[SYNCMAP_EV_LOAD_MISSES]);
+
+		/* A load counts its read hit or miss and nothing else. */
+		stats->loads += hits + misses;
+		stats->read_hits += hits +
+				    READ_ONCE(s->events[SYNCMAP_EV_READ_HITS]);
+		stats->read_misses +=
+			misses + READ_ONCE(s->events[SYNCMAP_EV_READ_MISSES]);
 		stats->dirty_hits += READ_ONCE(s->events[SYNCMAP_EV_DIRTY_HITS]);
 		stats->stores += READ_ONCE(s->events[SYNCMAP_EV_STORES]);
 		stats->deletes += READ_ONCE(s->events[SYNCMAP_EV_DELETES]);

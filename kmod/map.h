@@ -29,9 +29,16 @@ struct mem_cgroup;
 struct syncmap_table;
 struct syncmap_epoch;
 
-/* Per-CPU event counters: written on hot paths, summed when read. */
+/*
+ * Per-CPU event counters: written on hot paths, summed when read.  A load
+ * writes one: its lock-free look-up's hit or miss; the other operations
+ * count theirs in READ_HITS and READ_MISSES.  The stats add them up
+ * (loads = LOAD_HITS + LOAD_MISSES; docs/counters.md).  Each miss event
+ * follows its hit event: lookup_counting_miss() relies on it.
+ */
 enum syncmap_event {
-	SYNCMAP_EV_LOADS,
+	SYNCMAP_EV_LOAD_HITS,
+	SYNCMAP_EV_LOAD_MISSES,
 	SYNCMAP_EV_READ_HITS,
 	SYNCMAP_EV_READ_MISSES,
 	SYNCMAP_EV_DIRTY_HITS,

@@ -126,42 +126,6 @@ bool syncmap_table_has_room(const struct syncmap_table *t)
 	return (u64)(t->count + 1) * 4 <= (u64)(t->mask + 1) * 3;
 }
 
-static bool syncmap_slot_matches(const struct syncmap_slot *s, u32 hash,
-				 const void *key, u32 key_len)
-{
-	const struct syncmap_entry *e = s->entry;
-
-	return s->hash == hash && e->key_len == key_len &&
-	       !memcmp(e->key, key, key_len);
-}
-
-/**
- * syncmap_table_lookup() - find a key's entry
- * @t: the table: the read table under RCU, or the dirty table under the
- *     map's lock.
- * @hash: the key's hash.
- * @key: the key.
- * @key_len: its length.
- *
- * Context: Any context but NMI.
- * Return: the entry, or NULL.
- */
-struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
-					   u32 hash, const void *key,
-					   u32 key_len)
-{
-	unsigned int i = hash & t->mask;
-
-	for (;; i = (i + 1) & t->mask) {
-		const struct syncmap_slot *s = &t->slots[i];
-
-		if (!s->entry)
-			return NULL;
-		if (syncmap_slot_matches(s, hash, key, key_len))
-			return s->entry;
-	}
-}
-
 /**
  * syncmap_table_insert() - add an entry whose key the table lacks
  * @t: a table no lock-free reader can see, with room for one more.

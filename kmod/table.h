@@ -13,11 +13,13 @@
 
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "entry.h"
+
 struct syncmap;
-struct syncmap_entry;
 
 struct syncmap_slot {
 	u32 hash;
@@ -54,14 +56,72 @@ struct syncmap_table *syncmap_table_new(struct syncmap *map,
 void syncmap_table_free(struct syncmap_table *t);
 void syncmap_table_put(struct syncmap_table *t);
 bool syncmap_table_has_room(const struct syncmap_table *t);
-struct syncmap_entry *syncmap_table_lookup(const struct syncmap_table *t,
-					   u32 hash, const void *key,
-					   u32 key_len);
 void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e);
 struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len);
 size_t syncmap_table_bytes(const struct syncmap_table *t);
+
+/*
+ * Compare a key with an entry's, whose length is already known to match.
+ * Keys of one or two words compare as words: no call to memcmp().
+ */
+static __always_inline bool syncmap_key_equal(const u8 *a, const void *b,
+					      u32 len)
+{
+	u64 x[2], y[2];
+
+	switch (len) {
+	case 8:
+		memcpy(x, a, 8);
+		memcpy(y, b, 8);
+		return x[0] == y[0];
+	case 16:
+		memcpy(x, a, 16);
+		memcpy(y, b, 16);
+		return !((x[0] ^ y[0]) | (x[1] ^ y[1]));
+	}
+	return !memcmp(a, b, len);
+}
+
+static __always_inline bool syncmap_slot_matches(const struct syncmap_slot *s,
+						 u32 hash, const void *key,
+						 u32 key_len)
+{
+	const struct syncmap_entry *e = s->entry;
+
+	return s->hash == hash && e->key_len == key_len &&
+	       syncmap_key_equal(e->key, key, key_len);
+}
+
+/**
+ * syncmap_table_lookup() - find a key's entry
+ * @t: the table: the read table under RCU, or the dirty table under the
+ *     map's lock.
+ * @hash: the key's hash.
+ * @key: the key.
+ * @key_len: its length.
+ *
+ * Inline: it is the whole of a load that hits the read table.
+ *
+ * Context: Any context but NMI.
+ * Return: the entry, or NULL.
+ */
+static __always_inline struct syncmap_entry *
+syncmap_table_lookup(const struct syncmap_table *t, u32 hash,
+		     const void *key, u32 key_len)
+{
+	unsigned int i = hash & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		const struct syncmap_slot *s = &t->slots[i];
+
+		if (!s->entry)
+			return NULL;
+		if (syncmap_slot_matches(s, hash, key, key_len))
+			return s->entry;
+	}
+}
 
 int syncmap_table_init(void);
 void syncmap_table_exit(void);
