@@ -78,12 +78,12 @@ static unsigned long group_cmd(const struct line *l, int *need,
 }
 
 /* Whether every byte string of the line parses (else it runs alone). */
-static bool parses(const struct line *l)
+static bool parses(const struct ctx *ctx, const struct line *l)
 {
 	int i;
 
 	for (i = 1; i < l->argc; i++)
-		if (!bytes_valid(&l->argv[i]))
+		if (!bytes_valid(ctx, &l->argv[i]))
 			return false;
 	return true;
 }
@@ -106,7 +106,7 @@ static int run_group(struct ctx *ctx, unsigned long cmd, int need,
 	if (cmd == SYNCMAP_IOC_BATCH_LOAD)
 		out = malloc(n * SYNCMAP_VALUE_MAX);
 	if (!items || !args || (cmd == SYNCMAP_IOC_BATCH_LOAD && !out)) {
-		ret = fail(ctx, ENOMEM, "");
+		ret = no_memory(ctx);
 		goto free;
 	}
 	for (i = 0; i < n; i++) {
@@ -136,12 +136,16 @@ static int run_group(struct ctx *ctx, unsigned long cmd, int need,
 	b.item_size = sizeof(*items);
 	b.flags = SYNCMAP_BATCH_STOP;
 	if (ioctl(fd, cmd, &b)) {
-		ret = fail(ctx, errno, "");
+		ret = map_fail(ctx, errno);
 		goto free;
 	}
 	for (i = 0; i < b.done; i++) {
 		ctx->line = lines[i].no;
 		if (items[i].result < 0) {
+			explain_sizes(ctx, -items[i].result, ctx->map,
+				      args[i * nargs].len,
+				      cmd == SYNCMAP_IOC_BATCH_STORE ?
+				      args[i * nargs + 1].len : 0, 0);
 			ret = fail(ctx, -items[i].result, "");
 			goto free;
 		}
@@ -175,16 +179,18 @@ static int run_lines(struct ctx *ctx, struct line *lines, size_t n)
 		struct line *l = &lines[i];
 
 		ctx->line = l->no;
-		if (l->err)
+		if (l->err) {
+			detail_set(ctx, "a batch line is tokens separated by blanks; a double-quoted token holds the escapes \\\\ \\\" \\n \\t \\xNN and ends at its closing quote");
 			return usage_error(ctx, "%s", l->err);
+		}
 		gcmd = group_cmd(l, &need, &max);
-		if (gcmd && parses(l)) {
+		if (gcmd && parses(ctx, l)) {
 			for (j = i + 1; j < n && j - i < max; j++) {
 				int need2;
 				size_t max2;
 
 				if (group_cmd(&lines[j], &need2, &max2) != gcmd ||
-				    !parses(&lines[j]))
+				    !parses(ctx, &lines[j]))
 					break;
 			}
 			ret = run_group(ctx, gcmd, need, l, j - i);
@@ -194,11 +200,15 @@ static int run_lines(struct ctx *ctx, struct line *lines, size_t n)
 			continue;
 		}
 		cmd = cmd_find(l->argv[0].s);
-		if (!cmd)
+		if (!cmd) {
+			cmd_list(ctx);
 			return usage_error(ctx, "unknown command '%s'",
 					   l->argv[0].s);
-		if (!strcmp(cmd->name, "batch"))
+		}
+		if (!strcmp(cmd->name, "batch")) {
+			detail_set(ctx, "a batch file may hold every command but batch");
 			return usage_error(ctx, "batch does not nest");
+		}
 		ret = cmd_run(ctx, cmd, l->argc - 1, l->argv + 1);
 		if (ret)
 			return ret;
@@ -217,13 +227,17 @@ int do_batch(struct ctx *ctx, int argc, const struct arg *argv)
 	int ret;
 
 	if (argc != 1)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	if (!strcmp(argv[0].s, "-")) {
 		f = stdin;
 	} else {
 		f = fopen(argv[0].s, "r");
-		if (!f)
-			return fail(ctx, errno, "cannot open '%s'", argv[0].s);
+		if (!f) {
+			int err = errno;
+
+			detail_set(ctx, "batch reads its commands from the file FILE, or from standard input when FILE is -");
+			return fail(ctx, err, "cannot open '%s'", argv[0].s);
+		}
 	}
 	text = read_all(f, &len);
 	if (!text) {
@@ -252,7 +266,7 @@ int do_batch(struct ctx *ctx, int argc, const struct arg *argv)
 			room = room ? 2 * room : 64;
 			nl = realloc(lines, room * sizeof(*lines));
 			if (!nl) {
-				ret = fail(ctx, ENOMEM, "");
+				ret = no_memory(ctx);
 				goto out;
 			}
 			lines = nl;

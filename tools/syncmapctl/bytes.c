@@ -6,6 +6,10 @@
  * batch token holds C escapes and is never hex-decoded.  Out (plain): the
  * bytes when they are all printable, else "hex:" and hex digits, so that
  * what is printed can be typed back.
+ *
+ * Under -x (--hex) every bare argument is hex digits, "hex:" optional, and
+ * every byte string printed, plain or JSON, is lowercase hex digits: what
+ * is printed is what -x reads.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +32,44 @@ static int hex_digit(int c)
 	return -1;
 }
 
+static bool has_prefix(const struct arg *a)
+{
+	return a->len >= HEX_PREFIX_LEN &&
+	       !memcmp(a->s, HEX_PREFIX, HEX_PREFIX_LEN);
+}
+
+/*
+ * Where the hex digits of @a start, or NULL when @a stands for its own
+ * bytes: a quoted token never is hex; a bare one is after "hex:", and
+ * under -x with or without it.
+ */
+static const char *hex_digits(const struct ctx *ctx, const struct arg *a)
+{
+	if (a->quoted)
+		return NULL;
+	if (has_prefix(a))
+		return a->s + HEX_PREFIX_LEN;
+	return ctx->hex ? a->s : NULL;
+}
+
+/* 0, or -1 with the offset of the first bad digit of @s (@n long) in *@at. */
+static int hex_check(const char *s, size_t n, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (hex_digit((unsigned char)s[i]) < 0) {
+			*at = i;
+			return -1;
+		}
+	}
+	*at = n;
+	return n % 2 ? -1 : 0;
+}
+
 /**
  * bytes_parse() - the byte string an argument stands for
- * @ctx: the command, for errors.
+ * @ctx: the command, for errors and -x.
  * @a: the argument.
  * @b: set to a copy of the bytes (free with bytes_free()).
  *
@@ -38,55 +77,45 @@ static int hex_digit(int c)
  */
 int bytes_parse(struct ctx *ctx, const struct arg *a, struct bytes *b)
 {
-	const char *s = a->s;
-	size_t i, n;
+	const char *s = hex_digits(ctx, a);
+	size_t i, n, at;
 
 	b->len = 0;
-	if (a->quoted || a->len < HEX_PREFIX_LEN ||
-	    memcmp(s, HEX_PREFIX, HEX_PREFIX_LEN)) {
+	if (!s) {
 		b->data = malloc(a->len + 1);
 		if (!b->data)
-			return fail(ctx, ENOMEM, "");
-		memcpy(b->data, s, a->len);
+			return no_memory(ctx);
+		memcpy(b->data, a->s, a->len);
 		b->len = a->len;
 		return EXIT_OK;
 	}
-	s += HEX_PREFIX_LEN;
-	n = a->len - HEX_PREFIX_LEN;
-	if (n % 2)
-		return usage_error(ctx, "odd number of hex digits in '%s'",
-				   a->s);
+	n = a->len - (s - a->s);
+	if (hex_check(s, n, &at)) {
+		detail_set(ctx, "hex digits are 0-9 and a-f (or A-F), two for each byte%s%s",
+			   ctx->hex ? "; under -x every bare argument is hex" : "",
+			   ctx->hex && ctx->line ? " (a double-quoted token is not)" : "");
+		if (at < n)
+			return usage_error(ctx, "'%c' is not a hex digit, in '%s'",
+					   s[at], a->s);
+		return usage_error(ctx, "odd number of hex digits (%zu) in '%s'",
+				   n, a->s);
+	}
 	b->data = malloc(n / 2 + 1);
 	if (!b->data)
-		return fail(ctx, ENOMEM, "");
-	for (i = 0; i < n; i += 2) {
-		int hi = hex_digit((unsigned char)s[i]);
-		int lo = hex_digit((unsigned char)s[i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			bytes_free(b);
-			return usage_error(ctx, "not a hex digit in '%s'",
-					   a->s);
-		}
-		b->data[b->len++] = hi << 4 | lo;
-	}
+		return no_memory(ctx);
+	for (i = 0; i < n; i += 2)
+		b->data[b->len++] = hex_digit((unsigned char)s[i]) << 4 |
+				    hex_digit((unsigned char)s[i + 1]);
 	return EXIT_OK;
 }
 
 /* Whether bytes_parse() would accept the argument. */
-bool bytes_valid(const struct arg *a)
+bool bytes_valid(const struct ctx *ctx, const struct arg *a)
 {
-	size_t i;
+	const char *s = hex_digits(ctx, a);
+	size_t at;
 
-	if (a->quoted || a->len < HEX_PREFIX_LEN ||
-	    memcmp(a->s, HEX_PREFIX, HEX_PREFIX_LEN))
-		return true;
-	if ((a->len - HEX_PREFIX_LEN) % 2)
-		return false;
-	for (i = HEX_PREFIX_LEN; i < a->len; i++)
-		if (hex_digit((unsigned char)a->s[i]) < 0)
-			return false;
-	return true;
+	return !s || !hex_check(s, a->len - (s - a->s), &at);
 }
 
 void bytes_free(struct bytes *b)
@@ -111,30 +140,57 @@ static bool printable(const unsigned char *p, size_t len)
 }
 
 /* How many columns bytes_print() takes. */
-size_t bytes_width(const void *data, size_t len)
+size_t bytes_width(const struct ctx *ctx, const void *data, size_t len)
 {
 	if (!len)
 		return 2;
+	if (ctx->hex)
+		return 2 * len;
 	if (printable(data, len))
 		return len;
 	return HEX_PREFIX_LEN + 2 * len;
 }
 
-/* Print a byte string for people: as is, "" or hex:... */
-void bytes_print(const void *data, size_t len)
+static void hex_print(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		printf("%02x", p[i]);
+}
+
+/* Print a byte string for people: as is, "" or hex:...; hex under -x. */
+void bytes_print(const struct ctx *ctx, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	size_t i;
 
 	if (!len) {
 		fputs("\"\"", stdout);
+	} else if (ctx->hex) {
+		hex_print(p, len);
 	} else if (printable(p, len)) {
 		fwrite(p, 1, len, stdout);
 	} else {
 		fputs(HEX_PREFIX, stdout);
-		for (i = 0; i < len; i++)
-			printf("%02x", p[i]);
+		hex_print(p, len);
 	}
+}
+
+/**
+ * bytes_json_field() - a byte string as a JSON member
+ * @ctx: the command: under -x the value is lowercase hex digits, else the
+ *       bytes as json_writer.h writes them.
+ * @name: the member's name.
+ * @data: the bytes.
+ * @len: their number.
+ */
+void bytes_json_field(struct ctx *ctx, const char *name, const void *data,
+		      size_t len)
+{
+	if (ctx->hex)
+		jw_hex_field(ctx->jw, name, data, len);
+	else
+		jw_bytes_field(ctx->jw, name, data, len);
 }
 
 static bool blank(char c)

@@ -120,6 +120,19 @@ void jw_bytes(struct json_writer *jw, const void *data, size_t len)
 	jw_quote(jw, data, len);
 }
 
+/* A byte string as a JSON string of lowercase hex digits, two a byte. */
+void jw_hex(struct json_writer *jw, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	jw_sep(jw);
+	fputc('"', jw->f);
+	for (i = 0; i < len; i++)
+		fprintf(jw->f, "%02x", p[i]);
+	fputc('"', jw->f);
+}
+
 void jw_string(struct json_writer *jw, const char *s)
 {
 	jw_bytes(jw, s, strlen(s));
@@ -161,6 +174,13 @@ void jw_bytes_field(struct json_writer *jw, const char *name,
 {
 	jw_name(jw, name);
 	jw_bytes(jw, data, len);
+}
+
+void jw_hex_field(struct json_writer *jw, const char *name, const void *data,
+		  size_t len)
+{
+	jw_name(jw, name);
+	jw_hex(jw, data, len);
 }
 
 void jw_string_field(struct json_writer *jw, const char *name, const char *s)

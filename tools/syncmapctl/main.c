@@ -2,7 +2,7 @@
 /*
  * syncmapctl: inspect and change syncmap maps from the command line.
  *
- *	syncmapctl [-j|--json] [-m|--map NAME] COMMAND [ARGS]
+ *	syncmapctl [-j|--json] [-x|--hex] [-m|--map NAME] COMMAND [ARGS]
  *
  * The global options, the command table and the helpers every command
  * shares: errors, the device, numbers and names.
@@ -61,6 +61,17 @@ const struct cmd *cmd_find(const char *name)
 	return NULL;
 }
 
+/* The detail of an unknown command: the commands there are. */
+void cmd_list(struct ctx *ctx)
+{
+	size_t i, n = 0;
+
+	n += snprintf(ctx->detail, sizeof(ctx->detail), "the commands are");
+	for (i = 0; i < ARRAY_SIZE(cmds) && n < sizeof(ctx->detail); i++)
+		n += snprintf(ctx->detail + n, sizeof(ctx->detail) - n, "%s %s",
+			      i ? "," : "", cmds[i].name);
+}
+
 static void print_help(FILE *f)
 {
 	fprintf(f,
@@ -71,6 +82,7 @@ SYNCMAP_DEVICE ".\n"
 "\n"
 "Options:\n"
 "  -j, --json       print one JSON object per command, on one line\n"
+"  -x, --hex        byte strings are hex digits, in and out (keys, values)\n"
 "  -m, --map NAME   the map the operations use (default: default)\n"
 "  -h, --help       print this help\n"
 "  -V, --version    print the version\n"
@@ -108,7 +120,8 @@ SYNCMAP_DEVICE ".\n"
 "                             line, in order; stop at the first failing line\n"
 "\n"
 "Byte strings (KEY, VALUE, OLD, NEW) are the argument's bytes, or hex digits\n"
-"after a \"hex:\" prefix (hex:00ff).  In batch files, tokens are separated by\n"
+"after a \"hex:\" prefix (hex:00ff); with -x, hex digits, \"hex:\" optional,\n"
+"and printed as lowercase hex digits.  In batch files, tokens are separated by\n"
 "blanks; a bare token reads as on the command line; a double-quoted token\n"
 "holds C escapes (\\\\ \\\" \\n \\t \\xNN) and is never hex-decoded; \"\" is the\n"
 "empty string; blank lines and lines starting with # are skipped.\n"
@@ -116,7 +129,8 @@ SYNCMAP_DEVICE ".\n"
 "A key that is absent, or a cas or cad that did not happen, is a result,\n"
 "not an error.\n"
 "\n"
-"Exit status: 0 success; 1 the operation failed (the error names errno);\n"
+"Exit status: 0 success; 1 the operation failed (the error names errno, the\n"
+"cause and the limit);\n"
 "2 usage error; 3 health found a check in warn.\n"
 "\n"
 "See syncmapctl(8).\n");
@@ -126,7 +140,7 @@ static int do_help(struct ctx *ctx, int argc, const struct arg *argv)
 {
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	print_help(stdout);
 	return EXIT_OK;
 }
@@ -138,14 +152,19 @@ static void json_error(struct ctx *ctx, const char *msg, int err)
 	jw_int_field(ctx->jw, "errno", err);
 	if (ctx->line)
 		jw_uint_field(ctx->jw, "line", ctx->line);
+	jw_string_field(ctx->jw, "detail", ctx->detail);
 	jw_end_object(ctx->jw);
 }
 
 /**
  * fail() - report a failed operation
- * @ctx: the command.
+ * @ctx: the command; its detail (detail_set(), explain()) says why, and
+ *       explain(@err) does when none was set.
  * @err: the positive errno.
  * @fmt: what failed, printf-style (may be "").
+ *
+ * Prints "syncmapctl: [line N: ][CMD: ][WHAT: ]STRERROR (ENAME): DETAIL",
+ * and under -j {"error":STRERROR,"errno":N[,"line":N],"detail":DETAIL}.
  *
  * Return: EXIT_FAIL.
  */
@@ -158,53 +177,82 @@ int fail(struct ctx *ctx, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	explain(ctx, err, NULL);
 	fputs("syncmapctl: ", stderr);
 	if (ctx->line)
 		fprintf(stderr, "line %u: ", ctx->line);
 	if (ctx->cmd)
 		fprintf(stderr, "%s: ", ctx->cmd);
-	fprintf(stderr, "%s%s%s (%s)\n", what, *what ? ": " : "",
-		strerror(err), name ? name : "?");
+	fprintf(stderr, "%s%s%s (%s): %s\n", what, *what ? ": " : "",
+		strerror(err), name ? name : "?", ctx->detail);
 	if (ctx->json)
 		json_error(ctx, strerror(err), err);
+	ctx->detail[0] = '\0';
 	return EXIT_FAIL;
 }
 
 /**
  * usage_error() - report a wrong command line or batch line
- * @ctx: the command.
+ * @ctx: the command; its detail, if set, gives the rule that was broken,
+ *       else the command's synopsis does.
  * @fmt: the problem, printf-style.
+ *
+ * Prints "syncmapctl: [line N: ][CMD: ]PROBLEM: DETAIL", and under -j
+ * {"error":PROBLEM,"errno":22[,"line":N],"detail":DETAIL}.
  *
  * Return: EXIT_USAGE.
  */
 int usage_error(struct ctx *ctx, const char *fmt, ...)
 {
+	const struct cmd *c = ctx->cmd ? cmd_find(ctx->cmd) : NULL;
 	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!ctx->detail[0] && c)
+		detail_set(ctx, "usage: syncmapctl [OPTIONS] %s%s%s", c->name,
+			   *c->args ? " " : "", c->args);
+	else if (!ctx->detail[0])
+		detail_set(ctx, "usage: syncmapctl [OPTIONS] COMMAND [ARGS]; 'syncmapctl --help' lists the options and commands");
 	fputs("syncmapctl: ", stderr);
 	if (ctx->line)
 		fprintf(stderr, "line %u: ", ctx->line);
-	fprintf(stderr, "%s%s%s\n", ctx->cmd ? ctx->cmd : "",
-		ctx->cmd ? ": " : "", msg);
+	fprintf(stderr, "%s%s%s: %s\n", ctx->cmd ? ctx->cmd : "",
+		ctx->cmd ? ": " : "", msg, ctx->detail);
 	if (!ctx->line)
 		fprintf(stderr, "Try 'syncmapctl --help'.\n");
 	if (ctx->json)
 		json_error(ctx, msg, EINVAL);
+	ctx->detail[0] = '\0';
 	return EXIT_USAGE;
 }
 
 /* The arguments do not match the command's synopsis. */
-int usage_args(struct ctx *ctx)
+int usage_args(struct ctx *ctx, int argc)
 {
 	const struct cmd *c = cmd_find(ctx->cmd);
 
+	detail_set(ctx, "%d argument%s given", argc,
+		   argc == 1 ? " was" : "s were");
 	if (c && *c->args)
 		return usage_error(ctx, "usage: %s %s", c->name, c->args);
 	return usage_error(ctx, "takes no arguments");
+}
+
+/* Report that syncmapctl itself ran out of memory. */
+int no_memory(struct ctx *ctx)
+{
+	detail_set(ctx, "syncmapctl could not allocate the memory it needs");
+	return fail(ctx, ENOMEM, "");
+}
+
+/* Report a failed request on the map of -m: explain(), then fail(). */
+int map_fail(struct ctx *ctx, int err)
+{
+	explain(ctx, err, ctx->map);
+	return fail(ctx, err, "");
 }
 
 int print_ok(struct ctx *ctx)
@@ -244,8 +292,12 @@ int device_open(struct ctx *ctx, int need, int *fd)
 	if (!path || !*path)
 		path = SYNCMAP_DEVICE;
 	*fd = open(path, open_flags(need) | O_CLOEXEC);
-	if (*fd < 0)
-		return fail(ctx, errno, "cannot open %s", path);
+	if (*fd < 0) {
+		int err = errno;
+
+		explain_device(ctx, err, path, need);
+		return fail(ctx, err, "cannot open %s", path);
+	}
 	return EXIT_OK;
 }
 
@@ -297,8 +349,10 @@ int map_fd(struct ctx *ctx, int need, int *fd)
 		if (!ret)
 			break;
 		close(*fd);
-		if (want == need)
+		if (want == need) {
+			explain(ctx, -ret, ctx->map);
 			return fail(ctx, -ret, "map '%s'", ctx->map);
+		}
 		want = need;
 	}
 	ctx->map_fd = *fd;
@@ -309,12 +363,42 @@ int map_fd(struct ctx *ctx, int need, int *fd)
 /* A map name into a uapi name field; the kernel judges its characters. */
 int name_copy(struct ctx *ctx, char *dst, const struct arg *a)
 {
+	int err = a->len >= SYNCMAP_NAME_MAX ? ENAMETOOLONG : EINVAL;
+
 	memset(dst, 0, SYNCMAP_NAME_MAX);
-	if (a->len >= SYNCMAP_NAME_MAX || memchr(a->s, 0, a->len))
-		return fail(ctx, a->len >= SYNCMAP_NAME_MAX ? ENAMETOOLONG :
-			    EINVAL, "map name '%s'", a->s);
+	if (a->len >= SYNCMAP_NAME_MAX || memchr(a->s, 0, a->len)) {
+		explain(ctx, err, a->s);
+		return fail(ctx, err, "map name '%s'", a->s);
+	}
 	memcpy(dst, a->s, a->len);
 	return EXIT_OK;
+}
+
+/**
+ * map_query() - one read-only request on map @name, through a file of its own
+ * @name: the map.
+ * @cmd: the ioctl, SYNCMAP_IOC_STATS or SYNCMAP_IOC_HEALTH.
+ * @arg: its argument, zeroed here.
+ *
+ * Return: 0 or -errno.
+ */
+int map_query(const char *name, unsigned long cmd, void *arg)
+{
+	const char *path = getenv("SYNCMAP_DEVICE");
+	size_t size = _IOC_SIZE(cmd);
+	int fd, ret;
+
+	if (!path || !*path)
+		path = SYNCMAP_DEVICE;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = bind_map(fd, name);
+	memset(arg, 0, size);
+	if (!ret && ioctl(fd, cmd, arg))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
@@ -323,11 +407,14 @@ int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
 	char *end;
 
 	errno = 0;
+	detail_set(ctx, "%s is a decimal number from 0 (no limit) to %llu",
+		   what, (unsigned long long)UINT64_MAX);
 	if (!a->len || a->s[0] == '-' || a->s[0] == '+')
 		return usage_error(ctx, "%s: not a number: '%s'", what, a->s);
 	*v = strtoull(a->s, &end, 10);
 	if (errno || *end || end != a->s + a->len)
 		return usage_error(ctx, "%s: not a number: '%s'", what, a->s);
+	ctx->detail[0] = '\0';
 	return EXIT_OK;
 }
 
@@ -337,11 +424,15 @@ int parse_mode(struct ctx *ctx, const struct arg *a, uint32_t *mode)
 	char *end;
 
 	errno = 0;
+	detail_set(ctx, "a map's mode is an octal number from 0 to 0777, read and write bits as a file's (0640)");
 	if (!a->len || a->s[0] == '-' || a->s[0] == '+')
 		return usage_error(ctx, "mode: not an octal number: '%s'", a->s);
 	v = strtoul(a->s, &end, 8);
-	if (errno || *end || end != a->s + a->len || v > 0xffffffffUL)
+	if (errno || *end || end != a->s + a->len)
 		return usage_error(ctx, "mode: not an octal number: '%s'", a->s);
+	if (v > 0777)
+		return usage_error(ctx, "mode: %lo is more than 0777", v);
+	ctx->detail[0] = '\0';
 	*mode = v;
 	return EXIT_OK;
 }
@@ -362,11 +453,14 @@ int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	int ret;
 
 	ctx->cmd = cmd->name;
-	if (!cmd->fn)
+	if (!cmd->fn) {
+		detail_set(ctx, "%s is planned, not in syncmapctl %s", cmd->name,
+			   SYNCMAPCTL_VERSION);
 		ret = fail(ctx, EOPNOTSUPP,
 			   "not in this version of syncmapctl");
-	else
+	} else {
 		ret = cmd->fn(ctx, argc, argv);
+	}
 	ctx->cmd = outer;
 	return ret;
 }
@@ -375,6 +469,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json",	no_argument,		NULL, 'j' },
+		{ "hex",	no_argument,		NULL, 'x' },
 		{ "map",	required_argument,	NULL, 'm' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -391,10 +486,13 @@ int main(int argc, char **argv)
 	/* Errors of option parsing are ours: see usage_error(). */
 	opterr = 0;
 	/* Options end at the command: what follows may start with '-'. */
-	while ((opt = getopt_long(argc, argv, "+:jm:hV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jxm:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			ctx.json = true;
+			break;
+		case 'x':
+			ctx.hex = true;
 			break;
 		case 'm':
 			ctx.map = optarg;
@@ -408,28 +506,32 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		case ':':
 			ctx.jw = jw_new(stdout);
+			detail_set(&ctx, "-m and --map take the name of a map");
 			return usage_error(&ctx, "option '%s' needs an argument",
 					   argv[optind - 1]);
 		default:
 			ctx.jw = jw_new(stdout);
+			detail_set(&ctx, "the options are -j (--json), -x (--hex), -m (--map) NAME, -h (--help) and -V (--version), before the command");
 			return usage_error(&ctx, "unknown option '%s'",
 					   argv[optind - 1]);
 		}
 	}
 	ctx.jw = jw_new(stdout);
 	if (!ctx.jw)
-		return fail(&ctx, ENOMEM, "");
+		return no_memory(&ctx);
 	if (optind >= argc)
 		return usage_error(&ctx, "no command given");
 	cmd = cmd_find(argv[optind]);
-	if (!cmd)
+	if (!cmd) {
+		cmd_list(&ctx);
 		return usage_error(&ctx, "unknown command '%s'", argv[optind]);
+	}
 
 	argc -= optind + 1;
 	argv += optind + 1;
 	args = calloc(argc + 1, sizeof(*args));
 	if (!args)
-		return fail(&ctx, ENOMEM, "");
+		return no_memory(&ctx);
 	for (i = 0; i < argc; i++) {
 		args[i].s = argv[i];
 		args[i].len = strlen(argv[i]);

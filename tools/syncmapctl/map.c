@@ -24,7 +24,7 @@ static int parse_args(struct ctx *ctx, int argc, const struct arg *argv,
 	int i, ret;
 
 	if (argc != n)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	for (i = 0; i < n; i++) {
 		ret = bytes_parse(ctx, &argv[i], &b[i]);
 		if (ret) {
@@ -71,8 +71,13 @@ static int run_op(struct ctx *ctx, int need, unsigned long cmd,
 		op->buf = (uintptr_t)value_buf;
 		op->buf_size = sizeof(value_buf);
 	}
-	if (ioctl(fd, cmd, op))
-		return fail(ctx, errno, "");
+	if (ioctl(fd, cmd, op)) {
+		int err = errno;
+
+		explain_sizes(ctx, err, ctx->map, key->len,
+			      value ? value->len : 0, old ? old->len : 0);
+		return fail(ctx, err, "");
+	}
 	return EXIT_OK;
 }
 
@@ -106,12 +111,12 @@ int print_load(struct ctx *ctx, bool found, const void *value, size_t len)
 		jw_start_object(ctx->jw);
 		jw_bool_field(ctx->jw, "found", found);
 		if (found)
-			jw_bytes_field(ctx->jw, "value", value, len);
+			bytes_json_field(ctx, "value", value, len);
 		else
 			jw_null_field(ctx->jw, "value");
 		jw_end_object(ctx->jw);
 	} else if (found) {
-		bytes_print(value, len);
+		bytes_print(ctx, value, len);
 		putchar('\n');
 	} else {
 		puts("(not found)");
@@ -144,7 +149,7 @@ static int print_loaded(struct ctx *ctx, bool loaded, bool has_value,
 		jw_start_object(ctx->jw);
 		jw_bool_field(ctx->jw, "loaded", loaded);
 		if (has_value)
-			jw_bytes_field(ctx->jw, "value", value_buf, len);
+			bytes_json_field(ctx, "value", value_buf, len);
 		else
 			jw_null_field(ctx->jw, "value");
 		jw_end_object(ctx->jw);
@@ -152,7 +157,7 @@ static int print_loaded(struct ctx *ctx, bool loaded, bool has_value,
 	}
 	fputs(loaded ? yes : no, stdout);
 	if (has_value)
-		bytes_print(value_buf, len);
+		bytes_print(ctx, value_buf, len);
 	putchar('\n');
 	return EXIT_OK;
 }
@@ -283,13 +288,13 @@ int do_clear(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_WRITE, &fd);
 	if (ret)
 		return ret;
 	memset(&c, 0, sizeof(c));
 	if (ioctl(fd, SYNCMAP_IOC_CLEAR, &c))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	return print_ok(ctx);
 }
 
@@ -300,13 +305,13 @@ int do_len(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
 	memset(&l, 0, sizeof(l));
 	if (ioctl(fd, SYNCMAP_IOC_LEN, &l))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	if (ctx->json) {
 		jw_start_object(ctx->jw);
 		jw_uint_field(ctx->jw, "len", l.len);
@@ -336,7 +341,7 @@ static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
 			w->room = w->room * 2 + chunk;
 			p = realloc(w->data, w->room);
 			if (!p)
-				return fail(ctx, ENOMEM, "");
+				return no_memory(ctx);
 			w->data = p;
 		}
 		arg.buf = (uintptr_t)(w->data + w->len);
@@ -347,7 +352,7 @@ static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
 				chunk = arg.bytes;
 				continue;
 			}
-			return fail(ctx, errno, "");
+			return map_fail(ctx, errno);
 		}
 		w->len += arg.bytes;
 	} while (arg.cursor);
@@ -378,7 +383,7 @@ int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
@@ -392,8 +397,8 @@ int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 		jw_start_array(ctx->jw);
 		for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
 			jw_start_object(ctx->jw);
-			jw_bytes_field(ctx->jw, "key", key, e->key_len);
-			jw_bytes_field(ctx->jw, "value", value, e->value_len);
+			bytes_json_field(ctx, "key", key, e->key_len);
+			bytes_json_field(ctx, "value", value, e->value_len);
 			jw_end_object(ctx->jw);
 		}
 		jw_end_array(ctx->jw);
@@ -402,15 +407,15 @@ int do_range(struct ctx *ctx, int argc, const struct arg *argv)
 	}
 	/* Keys in one column, as wide as the widest up to a point. */
 	for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
-		kw = bytes_width(key, e->key_len);
+		kw = bytes_width(ctx, key, e->key_len);
 		if (kw > width && kw <= 40)
 			width = kw;
 	}
 	for (off = 0; walk_next(&w, &off, &e, &key, &value);) {
-		kw = bytes_width(key, e->key_len);
-		bytes_print(key, e->key_len);
+		kw = bytes_width(ctx, key, e->key_len);
+		bytes_print(ctx, key, e->key_len);
 		printf("%*s  ", (int)(kw < width ? width - kw : 0), "");
-		bytes_print(value, e->value_len);
+		bytes_print(ctx, value, e->value_len);
 		putchar('\n');
 	}
 out:

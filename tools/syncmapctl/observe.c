@@ -58,13 +58,13 @@ int do_health(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
 	memset(&h, 0, sizeof(h));
 	if (ioctl(fd, SYNCMAP_IOC_HEALTH, &h))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	if (ctx->json) {
 		jw_start_object(ctx->jw);
 		jw_name(ctx->jw, "checks");
@@ -105,14 +105,17 @@ int do_health(struct ctx *ctx, int argc, const struct arg *argv)
 	return h.warn ? EXIT_WARN : EXIT_OK;
 }
 
+#define POLICY_RULE "a policy is key=value words, blanks or commas between: multiplier=1..1024 (0: 1), floor=N and ceiling=N (0: none), adaptive=0|1; or default, Go's rule"
+
 /*
  * SPEC: key=value words (in one argument or several, blanks or commas
  * between them) over *@p: multiplier, floor, ceiling, adaptive; "default"
- * resets to Go's rule.
+ * resets to Go's rule.  Errors name the policy unless the command does.
  */
 int policy_parse(struct ctx *ctx, int argc, const struct arg *argv,
 		 struct syncmap_policy *p)
 {
+	const char *what = !strcmp(ctx->cmd, "policy") ? "" : "policy: ";
 	char *copy, *s, *word, *val, *end;
 	unsigned long long n;
 	int i, ret = EXIT_OK;
@@ -120,7 +123,7 @@ int policy_parse(struct ctx *ctx, int argc, const struct arg *argv,
 	for (i = 0; i < argc && !ret; i++) {
 		copy = strdup(argv[i].s);
 		if (!copy)
-			return fail(ctx, ENOMEM, "");
+			return no_memory(ctx);
 		s = copy;
 		while (!ret && (word = strsep(&s, " \t,")) != NULL) {
 			if (!*word)
@@ -129,33 +132,39 @@ int policy_parse(struct ctx *ctx, int argc, const struct arg *argv,
 				memset(p, 0, sizeof(*p));
 				continue;
 			}
+			detail_set(ctx, POLICY_RULE);
 			val = strchr(word, '=');
 			if (!val) {
-				ret = usage_error(ctx, "policy: '%s' is not key=value", word);
+				ret = usage_error(ctx, "%s'%s' is not key=value",
+						  what, word);
 				break;
 			}
 			*val++ = '\0';
 			errno = 0;
 			n = strtoull(val, &end, 0);
-			if (errno || !*val || *end || *val == '-') {
-				ret = usage_error(ctx, "policy: bad number '%s'", val);
+			if (strcmp(word, "multiplier") && strcmp(word, "adaptive") &&
+			    strcmp(word, "floor") && strcmp(word, "ceiling")) {
+				ret = usage_error(ctx, "%sunknown key '%s'", what,
+						  word);
+			} else if (errno || !*val || *end || *val == '-') {
+				ret = usage_error(ctx, "%s%s: not a number: '%s'",
+						  what, word, val);
 			} else if (!strcmp(word, "multiplier")) {
 				if (n > SYNCMAP_POLICY_MULT_MAX)
-					ret = usage_error(ctx, "policy: multiplier is at most %d",
-							  SYNCMAP_POLICY_MULT_MAX);
+					ret = usage_error(ctx, "%smultiplier %llu is more than %d",
+							  what, n, SYNCMAP_POLICY_MULT_MAX);
 				p->multiplier = n;
 			} else if (!strcmp(word, "adaptive")) {
 				if (n > 1)
-					ret = usage_error(ctx, "policy: adaptive is 0 or 1");
+					ret = usage_error(ctx, "%sadaptive is 0 or 1, not %llu",
+							  what, n);
 				p->adaptive = n;
 			} else if (!strcmp(word, "floor")) {
 				p->floor = n;
-			} else if (!strcmp(word, "ceiling")) {
-				p->ceiling = n;
 			} else {
-				ret = usage_error(ctx, "policy: unknown key '%s' (multiplier, floor, ceiling, adaptive)",
-						  word);
+				p->ceiling = n;
 			}
+			ctx->detail[0] = '\0';
 		}
 		free(copy);
 	}
@@ -185,12 +194,17 @@ int do_policy(struct ctx *ctx, int argc, const struct arg *argv)
 	struct syncmap_policy p;
 	int fd, ret;
 
+	/* A wrong SPEC is a usage error, whatever the map. */
+	memset(&p, 0, sizeof(p));
+	ret = policy_parse(ctx, argc, argv, &p);
+	if (ret)
+		return ret;
 	ret = map_fd(ctx, argc ? NEED_READ | NEED_WRITE : NEED_READ, &fd);
 	if (ret)
 		return ret;
 	memset(&p, 0, sizeof(p));
 	if (ioctl(fd, SYNCMAP_IOC_POLICY_GET, &p))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	if (!argc) {
 		policy_print(ctx, &p);
 		return EXIT_OK;
@@ -199,7 +213,7 @@ int do_policy(struct ctx *ctx, int argc, const struct arg *argv)
 	if (ret)
 		return ret;
 	if (ioctl(fd, SYNCMAP_IOC_POLICY_SET, &p))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	return print_ok(ctx);
 }
 
@@ -213,8 +227,12 @@ int policy_apply(struct ctx *ctx, const char *name,
 	map_fd_drop(ctx);
 	ctx->map = name;
 	ret = map_fd(ctx, NEED_WRITE, &fd);
-	if (!ret && ioctl(fd, SYNCMAP_IOC_POLICY_SET, p))
-		ret = fail(ctx, errno, "policy of map '%s'", name);
+	if (!ret && ioctl(fd, SYNCMAP_IOC_POLICY_SET, p)) {
+		int err = errno;
+
+		explain(ctx, err, name);
+		ret = fail(ctx, err, "policy of map '%s'", name);
+	}
 	map_fd_drop(ctx);
 	ctx->map = saved;
 	return ret;
@@ -227,37 +245,14 @@ int do_compact(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_WRITE, &fd);
 	if (ret)
 		return ret;
 	memset(&c, 0, sizeof(c));
 	if (ioctl(fd, SYNCMAP_IOC_COMPACT, &c))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	return print_ok(ctx);
-}
-
-/* The health of map @name through a file of its own; -errno. */
-static int health_of(const char *name, struct syncmap_health *h)
-{
-	struct syncmap_ioc_name a;
-	const char *path = getenv("SYNCMAP_DEVICE");
-	int fd, ret = 0;
-
-	if (strlen(name) >= sizeof(a.name))
-		return -ENAMETOOLONG;
-	if (!path || !*path)
-		path = SYNCMAP_DEVICE;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.name, name, strlen(name));
-	memset(h, 0, sizeof(*h));
-	if (ioctl(fd, SYNCMAP_IOC_BIND, &a) || ioctl(fd, SYNCMAP_IOC_HEALTH, h))
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 /* The health checks as Prometheus gauges, for stats --prometheus. */
@@ -271,7 +266,8 @@ void prometheus_health(const struct syncmap_map_info *maps, const bool *ok,
 	if (!h || !got)
 		goto out;
 	for (i = 0; i < n; i++)
-		got[i] = ok[i] && !health_of(maps[i].name, &h[i]);
+		got[i] = ok[i] &&
+			 !map_query(maps[i].name, SYNCMAP_IOC_HEALTH, &h[i]);
 	for (j = 0; j < N_CHECKS; j++) {
 		printf("# HELP syncmap_health_%s %s\n", checks[j].name,
 		       checks[j].help);

@@ -26,8 +26,10 @@ static int registry_ioctl(struct ctx *ctx, int need, unsigned long cmd,
 	ret = ioctl(fd, cmd, arg);
 	err = errno;
 	close(fd);
-	if (ret)
+	if (ret) {
+		explain(ctx, err, name);
 		return fail(ctx, err, "map '%s'", name);
+	}
 	/* The name may stand for another map now, or another mode. */
 	if (need & NEED_WRITE)
 		map_fd_drop(ctx);
@@ -42,7 +44,7 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 	int i, ret;
 
 	if (argc < 1 || !(argc % 2))
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	memset(&c, 0, sizeof(c));
 	memset(&p, 0, sizeof(p));
 	c.mode = 0600;
@@ -85,7 +87,7 @@ int do_destroy(struct ctx *ctx, int argc, const struct arg *argv)
 	int ret;
 
 	if (argc != 1)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	memset(&a, 0, sizeof(a));
 	ret = name_copy(ctx, a.name, &argv[0]);
 	if (ret)
@@ -101,7 +103,7 @@ int do_chmod(struct ctx *ctx, int argc, const struct arg *argv)
 	int ret;
 
 	if (argc != 2)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	memset(&c, 0, sizeof(c));
 	ret = parse_mode(ctx, &argv[1], &c.mode);
 	if (ret)
@@ -150,7 +152,7 @@ int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n)
 		if (!p) {
 			close(fd);
 			free(all);
-			return fail(ctx, ENOMEM, "");
+			return no_memory(ctx);
 		}
 		all = p;
 		memcpy(all + *n, page, l.count * sizeof(*all));
@@ -194,7 +196,7 @@ int do_list(struct ctx *ctx, int argc, const struct arg *argv)
 
 	(void)argv;
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = list_maps(ctx, &maps, &n);
 	if (ret)
 		return ret;
@@ -233,7 +235,7 @@ int do_info(struct ctx *ctx, int argc, const struct arg *argv)
 	int ret;
 
 	if (argc > 1)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	if (argc)
 		name = argv[0];
 	memset(&m, 0, sizeof(m));

@@ -5,6 +5,9 @@
  *
  * One table describes every field of struct syncmap_stats, so the three
  * outputs cannot drift apart.  docs/counters.md defines each counter.
+ * The Prometheus names follow its conventions, which `promtool check
+ * metrics` enforces: base units (seconds, not nanoseconds), "_total" on
+ * counters and only on them, a HELP and a TYPE line for every metric.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,13 +24,26 @@ enum stat_kind {
 	STAT_GAUGE,	/* a current value */
 	STAT_COUNTER,	/* monotonic: Prometheus name ends in _total */
 	STAT_BOOL,	/* 0 or 1: JSON true or false */
+	STAT_NS,	/* a gauge in nanoseconds: Prometheus has it in seconds */
 };
 
 #define STAT(_name, _kind, _help) \
-	{ #_name, offsetof(struct syncmap_stats, _name), _kind, _help }
+	{ #_name, NULL, offsetof(struct syncmap_stats, _name), _kind, _help }
+/* A field whose Prometheus name is not its own. */
+#define STAT_PROM(_name, _prom, _kind, _help) \
+	{ #_name, _prom, offsetof(struct syncmap_stats, _name), _kind, _help }
 
+/**
+ * struct stat_field - one counter of struct syncmap_stats
+ * @name: the field's name, as plain and JSON output print it.
+ * @prom: the Prometheus name without "syncmap_" and "_total", if not @name.
+ * @offset: where the field is.
+ * @kind: how it is printed.
+ * @help: the Prometheus HELP text.
+ */
 static const struct stat_field {
 	const char *name;
+	const char *prom;
 	size_t offset;
 	enum stat_kind kind;
 	const char *help;
@@ -62,8 +78,8 @@ static const struct stat_field {
 	STAT(deletes, STAT_COUNTER, "Values removed."),
 	STAT(clears, STAT_COUNTER, "Clears that emptied a non-empty map."),
 	STAT(compactions, STAT_COUNTER, "Compactions run."),
-	STAT(lock_hold_max_ns, STAT_GAUGE,
-	     "Longest time the map's spinlock was held, in nanoseconds."),
+	STAT_PROM(lock_hold_max_ns, "lock_hold_max_seconds", STAT_NS,
+		  "Longest time the map's spinlock was held since the counters were reset, in seconds."),
 };
 
 #define N_STATS ARRAY_SIZE(stat_fields)
@@ -82,31 +98,20 @@ static int get_stats(struct ctx *ctx, int fd, struct syncmap_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (ioctl(fd, SYNCMAP_IOC_STATS, s))
-		return fail(ctx, errno, "");
+		return map_fail(ctx, errno);
 	return EXIT_OK;
 }
 
-/* The counters of map @name, through a file of its own; -errno. */
-static int stats_of(const char *name, struct syncmap_stats *s)
+/* One sample: NAME{map="MAP"} VALUE, nanoseconds as exact seconds. */
+static void prometheus_sample(const struct stat_field *f, const char *name,
+			      const char *suffix, const char *map, uint64_t v)
 {
-	struct syncmap_ioc_name a;
-	const char *path = getenv("SYNCMAP_DEVICE");
-	int fd, ret = 0;
-
-	if (strlen(name) >= sizeof(a.name))
-		return -ENAMETOOLONG;
-	if (!path || !*path)
-		path = SYNCMAP_DEVICE;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	memset(&a, 0, sizeof(a));
-	memcpy(a.name, name, strnlen(name, sizeof(a.name) - 1));
-	memset(s, 0, sizeof(*s));
-	if (ioctl(fd, SYNCMAP_IOC_BIND, &a) || ioctl(fd, SYNCMAP_IOC_STATS, s))
-		ret = -errno;
-	close(fd);
-	return ret;
+	printf("syncmap_%s%s{map=\"%s\"} ", name, suffix, map);
+	if (f->kind == STAT_NS)
+		printf("%llu.%09llu\n", (unsigned long long)(v / 1000000000),
+		       (unsigned long long)(v % 1000000000));
+	else
+		printf("%llu\n", (unsigned long long)v);
 }
 
 static int prometheus(struct ctx *ctx)
@@ -130,15 +135,16 @@ static int prometheus(struct ctx *ctx)
 	stats = calloc(n ? n : 1, sizeof(*stats));
 	ok = calloc(n ? n : 1, sizeof(*ok));
 	if (!stats || !ok) {
-		ret = fail(ctx, ENOMEM, "");
+		ret = no_memory(ctx);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		ret = stats_of(maps[i].name, &stats[i]);
+		ret = map_query(maps[i].name, SYNCMAP_IOC_STATS, &stats[i]);
 		/* A map destroyed since the list is simply not shown. */
 		if (ret == -ENOENT && !ctx->map_given)
 			continue;
 		if (ret) {
+			explain(ctx, -ret, maps[i].name);
 			ret = fail(ctx, -ret, "map '%s'", maps[i].name);
 			goto out;
 		}
@@ -146,16 +152,16 @@ static int prometheus(struct ctx *ctx)
 	}
 	for (j = 0; j < N_STATS; j++) {
 		const struct stat_field *f = &stat_fields[j];
+		const char *name = f->prom ? f->prom : f->name;
 		const char *suffix = f->kind == STAT_COUNTER ? "_total" : "";
 
-		printf("# HELP syncmap_%s%s %s\n", f->name, suffix, f->help);
-		printf("# TYPE syncmap_%s%s %s\n", f->name, suffix,
+		printf("# HELP syncmap_%s%s %s\n", name, suffix, f->help);
+		printf("# TYPE syncmap_%s%s %s\n", name, suffix,
 		       f->kind == STAT_COUNTER ? "counter" : "gauge");
 		for (i = 0; i < n; i++)
 			if (ok[i])
-				printf("syncmap_%s%s{map=\"%s\"} %llu\n",
-				       f->name, suffix, maps[i].name,
-				       (unsigned long long)stat_value(&stats[i], f));
+				prometheus_sample(f, name, suffix, maps[i].name,
+						  stat_value(&stats[i], f));
 	}
 	prometheus_health(maps, ok, n);
 	ret = EXIT_OK;
@@ -176,7 +182,7 @@ int do_stats(struct ctx *ctx, int argc, const struct arg *argv)
 	if (argc == 1 && !strcmp(argv[0].s, "--prometheus"))
 		return prometheus(ctx);
 	if (argc)
-		return usage_args(ctx);
+		return usage_args(ctx, argc);
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;

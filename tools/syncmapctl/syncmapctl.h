@@ -5,7 +5,8 @@
  * main.c parses the global options and dispatches on the command table;
  * map.c runs the operations on a map, registry.c the named-map commands,
  * stats.c the counters, batch.c the batch files.  Every command prints
- * through json_writer.c under -j, and plainly otherwise.
+ * through json_writer.c under -j, and plainly otherwise; errors.c says
+ * what each error means for the person who ran the command.
  */
 #ifndef SYNCMAPCTL_H
 #define SYNCMAPCTL_H
@@ -25,7 +26,7 @@
 
 /* Exit statuses. */
 #define EXIT_OK		0	/* success, including a negative result */
-#define EXIT_FAIL	1	/* the operation failed: stderr names errno */
+#define EXIT_FAIL	1	/* the operation failed: stderr names errno and cause */
 #define EXIT_USAGE	2	/* the command line (or batch line) is wrong */
 #define EXIT_WARN	3	/* health found a check in warn */
 
@@ -55,6 +56,7 @@ struct bytes {
 /**
  * struct ctx - what a command runs with
  * @json: -j given.
+ * @hex: -x given: byte strings are read and printed as hex digits.
  * @map: the map of -m, "default" without it.
  * @map_given: -m given.
  * @jw: the JSON writer on stdout.
@@ -62,9 +64,13 @@ struct bytes {
  * @line: the batch line running, 0 outside a batch.
  * @map_fd: a file bound to @map, or -1.
  * @map_fd_need: the NEED_* bits @map_fd was opened with.
+ * @detail: the cause and the limit of the error about to be reported, for
+ *          people ("" until detail_set()); fail() and usage_error() print
+ *          it and clear it.
  */
 struct ctx {
 	bool json;
+	bool hex;
 	const char *map;
 	bool map_given;
 	struct json_writer *jw;
@@ -72,6 +78,7 @@ struct ctx {
 	unsigned int line;
 	int map_fd;
 	int map_fd_need;
+	char detail[512];
 };
 
 /**
@@ -94,7 +101,8 @@ int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc,
 	    const struct arg *argv);
 __printf(3, 4) int fail(struct ctx *ctx, int err, const char *fmt, ...);
 __printf(2, 3) int usage_error(struct ctx *ctx, const char *fmt, ...);
-int usage_args(struct ctx *ctx);
+int usage_args(struct ctx *ctx, int argc);
+void cmd_list(struct ctx *ctx);
 int device_open(struct ctx *ctx, int need, int *fd);
 int map_fd(struct ctx *ctx, int need, int *fd);
 void map_fd_drop(struct ctx *ctx);
@@ -102,14 +110,27 @@ int name_copy(struct ctx *ctx, char *dst, const struct arg *a);
 int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
 	      uint64_t *v);
 int parse_mode(struct ctx *ctx, const struct arg *a, uint32_t *mode);
+int no_memory(struct ctx *ctx);
+int map_fail(struct ctx *ctx, int err);
 int print_ok(struct ctx *ctx);
+int map_query(const char *name, unsigned long cmd, void *arg);
+
+/* errors.c */
+__printf(2, 3) void detail_set(struct ctx *ctx, const char *fmt, ...);
+void explain(struct ctx *ctx, int err, const char *name);
+void explain_device(struct ctx *ctx, int err, const char *path, int need);
+void explain_sizes(struct ctx *ctx, int err, const char *name, size_t key_len,
+		   size_t value_len, size_t old_len);
+bool name_valid(const char *name, size_t len);
 
 /* bytes.c */
 int bytes_parse(struct ctx *ctx, const struct arg *a, struct bytes *b);
-bool bytes_valid(const struct arg *a);
+bool bytes_valid(const struct ctx *ctx, const struct arg *a);
 void bytes_free(struct bytes *b);
-void bytes_print(const void *data, size_t len);
-size_t bytes_width(const void *data, size_t len);
+void bytes_print(const struct ctx *ctx, const void *data, size_t len);
+size_t bytes_width(const struct ctx *ctx, const void *data, size_t len);
+void bytes_json_field(struct ctx *ctx, const char *name, const void *data,
+		      size_t len);
 int tokenize(char *line, struct arg **argv, int *argc, const char **err);
 
 /* map.c */
