@@ -19,6 +19,7 @@ base_pkgs=(
 	liburcu-dev
 	clang llvm libclang-rt-14-dev valgrind gnuplot-nox
 	golang-1.19	# Go's own sync.Map benchmarks, for make bench-native
+	prometheus jq	# promtool checks syncmapctl's metrics; jq its JSON
 )
 
 apt_updated=
