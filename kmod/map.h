@@ -16,6 +16,7 @@
 #ifndef _SYNCMAP_MAP_H
 #define _SYNCMAP_MAP_H
 
+#include <linux/cache.h>
 #include <linux/mutex.h>
 #include <linux/percpu_counter.h>
 #include <linux/rcupdate.h>
@@ -52,12 +53,19 @@ struct syncmap_pcpu_stats {
 };
 
 struct syncmap {
-	/* Read mostly, by the lock-free paths. */
+	/*
+	 * Read mostly, by the lock-free paths: the first cache line, which
+	 * nothing but a promotion or a clear writes.  A load that hits the
+	 * read table reads this line, the read table's first line, a slot,
+	 * the entry, the value and its own CPU's counters, and writes only
+	 * the counters.
+	 */
 	struct syncmap_table __rcu *read;
 	struct syncmap_pcpu_stats __percpu *pcpu;
 	hsiphash_key_t hash_key;
 
-	spinlock_t lock;			/* see the top of this file */
+	/* The lock and what is written under it, away from the above. */
+	spinlock_t lock ____cacheline_aligned_in_smp;	/* see the top */
 	struct syncmap_table *dirty;		/* under lock */
 	u64 misses;				/* under lock */
 	u64 promotions_misses;			/* under lock */

@@ -11,6 +11,7 @@
 #ifndef _SYNCMAP_TABLE_H
 #define _SYNCMAP_TABLE_H
 
+#include <linux/cache.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
@@ -28,27 +29,34 @@ struct syncmap_slot {
 
 /**
  * struct syncmap_table - a read or dirty table
- * @ref: one for being the map's read or dirty table, one per walk.
+ * @mask: number of slots minus one (a power of two minus one).
  * @amended: read table only: the dirty table may hold keys this one does
  *           not.  Written under the map's lock, read locklessly.
- * @mask: number of slots minus one (a power of two minus one).
  * @count: entries held, whatever their state (Go's len(m)).
  * @map: the owning map.
+ * @ref: one for being the map's read or dirty table, one per walk.
  * @rcu: frees the table after a grace period...
  * @work: ...then drops its entries from a workqueue, sleeping as needed.
  * @slots: the slots; an empty one has a NULL entry.
+ *
+ * A look-up reads @mask, then slots.  @ref, which walks and health checks
+ * write, has a cache line of its own, and the slots start on a line of
+ * their own, so that no 16-byte slot straddles two lines (tables come
+ * from kmalloc() caches of 256 bytes and more, or vmalloc(): both align
+ * them to a line).
  */
 struct syncmap_table {
-	refcount_t ref;
-	bool amended;
 	unsigned int mask;
+	bool amended;
 	unsigned int count;
 	struct syncmap *map;
+
+	refcount_t ref ____cacheline_aligned_in_smp;
 	union {
 		struct rcu_head rcu;
 		struct work_struct work;
 	};
-	struct syncmap_slot slots[];
+	struct syncmap_slot slots[] ____cacheline_aligned_in_smp;
 };
 
 struct syncmap_table *syncmap_table_new(struct syncmap *map,

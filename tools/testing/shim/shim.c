@@ -107,8 +107,17 @@ long shim_alloc_live_bytes(void)
 	return __atomic_load_n(&live_bytes, __ATOMIC_RELAXED);
 }
 
-/* Debug builds keep each allocation's size in front of it, for the counts. */
-#define HDR	(SHIM_DEBUG ? 16 : 0)
+/*
+ * Debug builds keep each allocation's size in front of it, for the counts.
+ * Allocations of ALIGN_FROM bytes and more are aligned to a cache line, as
+ * the kernel's kmalloc() caches of those sizes and vmalloc() align them,
+ * so that ____cacheline_aligned members (the map's, a table's) are
+ * aligned here too (UBSan checks it).  Smaller ones come from malloc(),
+ * which posix_memalign() would slow down several times.
+ */
+#define ALIGN_TO	64
+#define ALIGN_FROM	128
+#define HDR	(SHIM_DEBUG ? ALIGN_TO : 0)
 
 void *shim_alloc(size_t size, gfp_t gfp, const char *file, int line)
 {
@@ -118,7 +127,13 @@ void *shim_alloc(size_t size, gfp_t gfp, const char *file, int line)
 		shim_might_sleep(file, line);
 	if (should_fail() || size > SIZE_MAX - 64)
 		return NULL;
-	p = gfp & __GFP_ZERO ? calloc(1, size + HDR) : malloc(size + HDR);
+	if (size < ALIGN_FROM)
+		p = gfp & __GFP_ZERO ? calloc(1, size + HDR) :
+				       malloc(size + HDR);
+	else if (posix_memalign((void **)&p, ALIGN_TO, size + HDR))
+		p = NULL;
+	else if (gfp & __GFP_ZERO)
+		memset(p, 0, size + HDR);
 	if (!p)
 		return NULL;
 	if (SHIM_DEBUG) {
