@@ -1206,22 +1206,42 @@ void syncmap_iter_start(struct syncmap *map, struct syncmap_iter *iter)
 EXPORT_SYMBOL_GPL(syncmap_iter_start);
 
 /**
- * syncmap_iter_next() - go on with a walk
- * @iter: a walk begun by syncmap_iter_start().
- * @fn: called for each live entry; it may sleep and may call any
- *      operation on the map.  Key and value stay valid until it returns.
- * @arg: passed to @fn.
+ * syncmap_iter_start_unpromoted() - begin a walk of the read table as is
+ * @map: the map.
+ * @iter: the walk's state, for syncmap_iter_next() and syncmap_iter_stop().
  *
- * When @fn returns non-zero the walk stops at that entry: the next call
- * offers the same key again (with its value as it is then, or not at all
- * if it was deleted meanwhile).
+ * Pins the read table without promoting the dirty table: a walk that
+ * stops early then costs the map nothing.  If the read table was amended,
+ * keys only the dirty table held are not in this walk: once it is
+ * complete, a second walk begun with syncmap_iter_start() (which
+ * promotes) and gone through with syncmap_iter_next_unseen() offers them,
+ * and the two walks together give Go's Range.
  *
- * Context: Process context; may sleep.  Calls @fn with no lock held.
- * Return: 0 when the walk is complete (and at once on later calls), or
- * the non-zero value returned by @fn.
+ * Context: Process context.  Does not sleep.
+ * Return: true if the read table was amended.
  */
-int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
-		      void *arg)
+bool syncmap_iter_start_unpromoted(struct syncmap *map,
+				   struct syncmap_iter *iter)
+{
+	struct syncmap_table *read;
+	bool amended;
+
+	rcu_read_lock();
+	/* Only the lock replaces the read table, so a pin may race: retry. */
+	do {
+		read = rcu_dereference(map->read);
+	} while (!refcount_inc_not_zero(&read->ref));
+	rcu_read_unlock();
+	/* Read after the pin: a promotion since would clear it on a new table. */
+	amended = READ_ONCE(read->amended);
+	iter->table = read;
+	iter->pos = 0;
+	return amended;
+}
+
+static int iter_walk(struct syncmap_iter *iter,
+		     const struct syncmap_table *seen, syncmap_range_fn fn,
+		     void *arg)
 {
 	struct syncmap_table *read = iter->table;
 	struct syncmap_entry *e;
@@ -1233,6 +1253,16 @@ int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
 	for (; iter->pos <= read->mask; iter->pos++) {
 		e = read->slots[iter->pos].entry;
 		v = NULL;
+		/*
+		 * A key the first walk's table holds was offered there, or
+		 * was not live when that walk came to it: either way not
+		 * again, so no key is offered twice.  Both tables are
+		 * pinned and no longer change.
+		 */
+		if (e && seen &&
+		    syncmap_table_lookup(seen, read->slots[iter->pos].hash,
+					 e->key, e->key_len))
+			e = NULL;
 		if (e) {
 			rcu_read_lock();
 			do {
@@ -1252,7 +1282,46 @@ int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
 	}
 	return ret;
 }
+
+/**
+ * syncmap_iter_next() - go on with a walk
+ * @iter: a walk begun by syncmap_iter_start().
+ * @fn: called for each live entry; it may sleep and may call any
+ *      operation on the map.  Key and value stay valid until it returns.
+ * @arg: passed to @fn.
+ *
+ * When @fn returns non-zero the walk stops at that entry: the next call
+ * offers the same key again (with its value as it is then, or not at all
+ * if it was deleted meanwhile).
+ *
+ * Context: Process context; may sleep.  Calls @fn with no lock held.
+ * Return: 0 when the walk is complete (and at once on later calls), or
+ * the non-zero value returned by @fn.
+ */
+int syncmap_iter_next(struct syncmap_iter *iter, syncmap_range_fn fn,
+		      void *arg)
+{
+	return iter_walk(iter, NULL, fn, arg);
+}
 EXPORT_SYMBOL_GPL(syncmap_iter_next);
+
+/**
+ * syncmap_iter_next_unseen() - go on with a walk, skipping a first walk's keys
+ * @iter: a walk begun by syncmap_iter_start().
+ * @seen: a complete walk begun by syncmap_iter_start_unpromoted(), still
+ *        pinned: keys its table holds are skipped.
+ * @fn: as for syncmap_iter_next().
+ * @arg: passed to @fn.
+ *
+ * Context: Process context; may sleep.  Calls @fn with no lock held.
+ * Return: as syncmap_iter_next().
+ */
+int syncmap_iter_next_unseen(struct syncmap_iter *iter,
+			     const struct syncmap_iter *seen,
+			     syncmap_range_fn fn, void *arg)
+{
+	return iter_walk(iter, seen->table, fn, arg);
+}
 
 /**
  * syncmap_iter_stop() - end a walk and unpin its table

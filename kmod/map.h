@@ -111,6 +111,13 @@ struct syncmap {
 int syncmap_core_init(void);
 void syncmap_core_exit(void);
 
+/* Walks that promote only once they need to (the device's WALK). */
+bool syncmap_iter_start_unpromoted(struct syncmap *map,
+				   struct syncmap_iter *iter);
+int syncmap_iter_next_unseen(struct syncmap_iter *iter,
+			     const struct syncmap_iter *seen,
+			     syncmap_range_fn fn, void *arg);
+
 void syncmap_inject_alloc_failure(struct syncmap *map, int nth);
 void syncmap_flush_frees(void);
 void syncmap_poison_freed(bool on);
