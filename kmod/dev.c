@@ -19,6 +19,7 @@
  * Those are charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT): a
  * call can hold about 1.3 MiB of them across a slow copy from userspace.
  */
+#include <linux/bitops.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/minmax.h>
@@ -29,6 +30,7 @@
 #include <linux/uaccess.h>
 
 #include "dev.h"
+#include "map.h"
 #include "registry.h"
 
 static unsigned int dev_mode = 0600;
@@ -62,24 +64,47 @@ static_assert(sizeof(struct syncmap_policy) == SYNCMAP_POLICY_SIZE_VER0);
 static_assert(sizeof(struct syncmap_health) == SYNCMAP_HEALTH_SIZE_VER0);
 static_assert(sizeof(struct syncmap_ioc_compact) == SYNCMAP_IOC_COMPACT_SIZE_VER0);
 
+static unsigned int max_walks = 16;
+module_param(max_walks, uint, 0644);
+MODULE_PARM_DESC(max_walks, "Most walks at once on one map through files not opened by its owner; more get EBUSY (default 16, 0: no limit)");
+
+/* sf->walk_flags: a CLEAR ended the walk while another call held @lock. */
+#define WALK_REVOKE	0
+
 /**
  * struct syncmap_file - an open /dev/syncmap
  * @named: the bound map, or NULL; set once under @lock, read with
  *         smp_load_acquire() by the operations.
  * @lock: serialises binding and the walk.
  * @iter: the walk in progress (under @lock).
+ * @first: while @second, the walk of the read table that came first.
  * @walking: @iter holds a walk.
+ * @amended: the first table was amended: a second walk follows it.
+ * @second: @iter is the second walk (see ioc_walk()).
+ * @other: the walk counts against max_walks.
+ * @revoked: the walk with the current cursor was ended by a CLEAR.
  * @walk_id: numbers the walks of this file, never 0.
  * @walk_seq: numbers the calls of the current walk.
+ * @walk_node: in the bound map's list of walks, while @walking.
+ * @walk_flags: WALK_REVOKE.
  */
 struct syncmap_file {
 	struct syncmap_named *named;
 	struct mutex lock;		/* binding and the walk */
 	struct syncmap_iter iter;
+	struct syncmap_iter first;
 	bool walking;
+	bool amended;
+	bool second;
+	bool other;
+	bool revoked;
 	u32 walk_id;
 	u32 walk_seq;
+	struct list_head walk_node;
+	unsigned long walk_flags;
 };
+
+static void walks_revoke(struct syncmap_named *nm);
 
 /* The bound map, if the file was opened with every mode in @need. */
 static struct syncmap_named *bound(struct file *file, fmode_t need)
@@ -460,12 +485,16 @@ static int ioc_clear(struct file *file, void *arg)
 {
 	struct syncmap_ioc_clear *c = arg;
 	struct syncmap_named *nm = bound(file, FMODE_WRITE);
+	int ret;
 
 	if (IS_ERR(nm))
 		return PTR_ERR(nm);
 	if (c->flags || c->reserved)
 		return -EINVAL;
-	return syncmap_clear(nm->map);
+	ret = syncmap_clear(nm->map);
+	if (!ret)
+		walks_revoke(nm);
+	return ret;
 }
 
 static int ioc_len(struct file *file, void *arg)
@@ -716,12 +745,151 @@ static u64 walk_cursor(const struct syncmap_file *sf)
 	return (u64)sf->walk_id << 32 | sf->walk_seq;
 }
 
+/* Unpin the walk's tables; the caller took it off the map's list. */
+static void walk_unpin(struct syncmap_file *sf)
+{
+	if (sf->second)
+		syncmap_iter_stop(&sf->first);
+	syncmap_iter_stop(&sf->iter);
+	sf->walking = false;
+	sf->second = false;
+}
+
+static void walk_unlist_locked(struct syncmap_file *sf)
+{
+	struct syncmap_named *nm = sf->named;
+
+	lockdep_assert_held(&nm->walk_lock);
+	list_del_init(&sf->walk_node);
+	if (sf->other)
+		nm->walks_others--;
+	sf->other = false;
+}
+
 static void walk_end(struct syncmap_file *sf)
 {
+	struct syncmap_named *nm = sf->named;
+
 	lockdep_assert_held(&sf->lock);
-	if (sf->walking)
+	if (!sf->walking)
+		return;
+	spin_lock(&nm->walk_lock);
+	walk_unlist_locked(sf);
+	spin_unlock(&nm->walk_lock);
+	walk_unpin(sf);
+}
+
+/*
+ * Start a walk of the read table as it is, without promoting: the
+ * promotion Go's Range makes comes only when this walk is complete (see
+ * walk_next()), so a reader that starts walks and ends them early costs
+ * the owner nothing.  Files opened by others than the owner share
+ * max_walks walks per map.
+ */
+static int walk_start(struct file *file, struct syncmap_file *sf)
+{
+	struct syncmap_named *nm = sf->named;
+	bool other = !uid_eq(file->f_cred->fsuid, nm->uid);
+	unsigned int limit = READ_ONCE(max_walks);
+
+	lockdep_assert_held(&sf->lock);
+	spin_lock(&nm->walk_lock);
+	if (other && limit && nm->walks_others >= limit) {
+		spin_unlock(&nm->walk_lock);
+		return -EBUSY;
+	}
+	if (other)
+		nm->walks_others++;
+	sf->other = other;
+	list_add_tail(&sf->walk_node, &nm->walks);
+	spin_unlock(&nm->walk_lock);
+
+	sf->amended = syncmap_iter_start_unpromoted(nm->map, &sf->iter);
+	sf->second = false;
+	sf->walking = true;
+	sf->revoked = false;
+	if (!++sf->walk_id)
+		sf->walk_id = 1;
+	sf->walk_seq = 1;
+	return 0;
+}
+
+/*
+ * Fill @c from the walk.  The first walk covers the read table as it was
+ * at the start; if that was amended, the second starts when the first is
+ * complete, promoting the dirty table as Go's Range does at its start,
+ * and offers the keys the first table did not hold.  Together they give
+ * Range's guarantees: each key present and unchanged for the whole walk
+ * exactly once, no key twice.
+ */
+static int walk_next(struct syncmap_file *sf, struct walk_chunk *c)
+{
+	int ret;
+
+	if (sf->second)
+		return syncmap_iter_next_unseen(&sf->iter, &sf->first,
+						walk_fill, c);
+	ret = syncmap_iter_next(&sf->iter, walk_fill, c);
+	if (ret || !sf->amended)
+		return ret;
+	sf->first = sf->iter;
+	syncmap_iter_start(sf->named->map, &sf->iter);
+	sf->second = true;
+	return syncmap_iter_next_unseen(&sf->iter, &sf->first, walk_fill, c);
+}
+
+/* Undo what walk_next() did to a walk that was at @saved (second: @second). */
+static void walk_restore(struct syncmap_file *sf,
+			 const struct syncmap_iter *saved, bool second)
+{
+	if (sf->second && !second) {
+		/* The second walk began in this call: it starts again later. */
 		syncmap_iter_stop(&sf->iter);
-	sf->walking = false;
+		sf->second = false;
+	}
+	sf->iter = *saved;
+}
+
+/* A CLEAR ended the walk: drop its pins; its cursor now completes it. */
+static void walk_revoked(struct syncmap_file *sf)
+{
+	lockdep_assert_held(&sf->lock);
+	if (!test_and_clear_bit(WALK_REVOKE, &sf->walk_flags))
+		return;
+	if (sf->walking) {
+		walk_end(sf);
+		sf->revoked = true;
+	}
+}
+
+/*
+ * After a CLEAR of @nm (through any file): end every walk of the map.
+ * No key was present for the whole of such a walk, so Go's Range allows
+ * it to be complete; and the tables it pinned, which held the entries
+ * the CLEAR dropped, must not go on counting against the owner's
+ * max_entries and max_bytes.  A walk whose file is in a WALK call (its
+ * mutex held) is ended by that call, when it sees WALK_REVOKE.
+ */
+static void walks_revoke(struct syncmap_named *nm)
+{
+	struct syncmap_file *sf, *tmp;
+
+	spin_lock(&nm->walk_lock);
+	list_for_each_entry_safe(sf, tmp, &nm->walks, walk_node) {
+		set_bit(WALK_REVOKE, &sf->walk_flags);
+		/* Pairs with the barrier after mutex_unlock() in ioc_walk(). */
+		smp_mb__after_atomic();
+		if (!mutex_trylock(&sf->lock))
+			continue;
+		if (test_and_clear_bit(WALK_REVOKE, &sf->walk_flags) &&
+		    sf->walking) {
+			walk_unlist_locked(sf);
+			walk_unpin(sf);
+			sf->revoked = true;
+		}
+		mutex_unlock(&sf->lock);
+	}
+	spin_unlock(&nm->walk_lock);
 }
 
 static int ioc_walk(struct file *file, void *arg)
@@ -731,6 +899,7 @@ static int ioc_walk(struct file *file, void *arg)
 	struct walk_chunk c = { };
 	struct syncmap_named *nm;
 	struct syncmap_iter saved;
+	bool second;
 	int ret;
 
 	nm = bound(file, FMODE_READ);
@@ -750,27 +919,33 @@ static int ioc_walk(struct file *file, void *arg)
 		return -ENOMEM;
 
 	mutex_lock(&sf->lock);
+	walk_revoked(sf);
 	if (w->flags & SYNCMAP_WALK_END) {
 		walk_end(sf);
+		sf->revoked = false;
 		w->cursor = 0;
 		ret = 0;
 		goto unlock;
 	}
 	if (!w->cursor) {
 		walk_end(sf);
-		/* Promotes once, here, when the map is amended. */
-		syncmap_iter_start(nm->map, &sf->iter);
-		sf->walking = true;
-		if (!++sf->walk_id)
-			sf->walk_id = 1;
-		sf->walk_seq = 1;
+		ret = walk_start(file, sf);
+		if (ret)
+			goto unlock;
+	} else if (sf->revoked && w->cursor == walk_cursor(sf)) {
+		/* Ended by a CLEAR: complete, with nothing more. */
+		sf->revoked = false;
+		w->cursor = 0;
+		ret = 0;
+		goto unlock;
 	} else if (!sf->walking || w->cursor != walk_cursor(sf)) {
 		ret = -EINVAL;
 		goto unlock;
 	}
 
 	saved = sf->iter;
-	ret = syncmap_iter_next(&sf->iter, walk_fill, &c);
+	second = sf->second;
+	ret = walk_next(sf, &c);
 	if (ret && !c.count) {
 		/* Not even the next record fits: the walk stays there. */
 		w->bytes = c.need;
@@ -783,7 +958,7 @@ static int ioc_walk(struct file *file, void *arg)
 		 * Offer the same records again to the next call; a walk
 		 * being started has no cursor to go on with, so it ends.
 		 */
-		sf->iter = saved;
+		walk_restore(sf, &saved, second);
 		if (!w->cursor)
 			walk_end(sf);
 		ret = -EFAULT;
@@ -801,6 +976,17 @@ static int ioc_walk(struct file *file, void *arg)
 	ret = 0;
 unlock:
 	mutex_unlock(&sf->lock);
+	/*
+	 * A CLEAR that found @lock taken left WALK_REVOKE for us: see it
+	 * now, or that CLEAR's trylock saw @lock free (the store-buffer
+	 * pattern: each side writes, then a full barrier, then reads).
+	 */
+	smp_mb();
+	if (test_bit(WALK_REVOKE, &sf->walk_flags)) {
+		mutex_lock(&sf->lock);
+		walk_revoked(sf);
+		mutex_unlock(&sf->lock);
+	}
 	kvfree(c.buf);
 	return ret;
 }
@@ -927,6 +1113,7 @@ static int syncmap_open(struct inode *inode, struct file *file)
 	if (!sf)
 		return -ENOMEM;
 	mutex_init(&sf->lock);
+	INIT_LIST_HEAD(&sf->walk_node);
 	file->private_data = sf;
 	return nonseekable_open(inode, file);
 }
@@ -935,8 +1122,10 @@ static int syncmap_release(struct inode *inode, struct file *file)
 {
 	struct syncmap_file *sf = file->private_data;
 
-	if (sf->walking)
-		syncmap_iter_stop(&sf->iter);
+	/* No call is running: a CLEAR's trylock may still take @lock. */
+	mutex_lock(&sf->lock);
+	walk_end(sf);
+	mutex_unlock(&sf->lock);
 	if (sf->named)
 		syncmap_named_put(sf->named);
 	mutex_destroy(&sf->lock);

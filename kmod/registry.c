@@ -223,6 +223,8 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 		return -ENOMEM;
 	kref_init(&nm->ref);
 	INIT_LIST_HEAD(&nm->node);
+	spin_lock_init(&nm->walk_lock);
+	INIT_LIST_HEAD(&nm->walks);
 	strscpy(nm->name, name, sizeof(nm->name));
 	nm->mode = mode;
 	nm->uid = uid;

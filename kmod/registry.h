@@ -16,6 +16,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 
@@ -38,6 +39,10 @@ struct file;
  * @max_bytes: limit passed to syncmap_create(), and reserved against the
  *             module's total memory cap.
  * @debugfs: its directory under syncmap/maps/ while linked, or NULL.
+ * @walk_lock: guards @walks and @walks_others.
+ * @walks: the files walking the map (struct syncmap_file, in dev.c).
+ * @walks_others: how many of them were opened by someone else than the
+ *                owner; the module parameter max_walks bounds it.
  * @free_work: frees the map after the last reference.
  * @name: NUL-terminated.
  */
@@ -53,6 +58,9 @@ struct syncmap_named {
 	u64 max_entries;
 	u64 max_bytes;
 	struct dentry *debugfs;
+	spinlock_t walk_lock;		/* @walks, @walks_others */
+	struct list_head walks;
+	unsigned int walks_others;
 	struct work_struct free_work;
 	char name[SYNCMAP_NAME_MAX];
 };
