@@ -28,129 +28,9 @@
 #pragma GCC diagnostic ignored "-Wclobbered"
 
 #include "kselftest_harness.h"
-#include "syncmap_test.h"
+#include "syncmap_fdpass.h"
 
 #define NOBODY	65534
-
-/* In a child process: the first failed check ends it with its line. */
-#define CHILD_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "child %d: %s:%d: check failed: %s\n",	\
-			getpid(), __FILE__, __LINE__, #cond);		\
-		_exit(1);						\
-	}								\
-} while (0)
-
-/* Send @fd over the unix socket @sock: 0 or -errno. */
-static int send_fd(int sock, int fd)
-{
-	char data = 'f';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
-
-	memset(&u, 0, sizeof(u));
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
-/* Receive a file from the unix socket @sock: the new fd or -errno. */
-static int recv_fd(int sock)
-{
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -errno ? -errno : -EPROTO;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET ||
-	    cmsg->cmsg_type != SCM_RIGHTS ||
-	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
-static void drop_to(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
-{
-	CHILD_CHECK(!setgroups(ngroups, groups));
-	CHILD_CHECK(!setgid(gid));
-	CHILD_CHECK(!setuid(uid));
-	CHILD_CHECK(geteuid() == uid);
-}
-
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/*
- * A child with the given credentials opens /dev/syncmap with @flags and
- * sends the unbound file to us: the file, or -errno.
- */
-static int opened_by(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
-		     int flags)
-{
-	int sv[2], fd, ret;
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(sv[0]);
-		close(sv[1]);
-		return ret;
-	}
-	if (!pid) {
-		close(sv[0]);
-		drop_to(uid, gid, groups, ngroups);
-		fd = sm_open(flags);
-		CHILD_CHECK(fd >= 0);
-		CHILD_CHECK(!send_fd(sv[1], fd));
-		_exit(0);
-	}
-	close(sv[1]);
-	fd = recv_fd(sv[0]);
-	close(sv[0]);
-	ret = wait_child(pid);
-	if (ret) {
-		if (fd >= 0)
-			close(fd);
-		return ret > 0 ? -ECHILD : ret;
-	}
-	return fd;
-}
 
 /*
  * A child drops to the given credentials, then receives @fd (which we
@@ -177,21 +57,21 @@ static int handed_to(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		close(sv[0]);
 		/* Only the file that comes over the socket. */
 		close(fd);
-		drop_to(uid, gid, groups, ngroups);
-		got = recv_fd(sv[1]);
-		CHILD_CHECK(got >= 0);
+		sm_drop_to(uid, gid, groups, ngroups);
+		got = sm_recv_fd(sv[1]);
+		SM_CHILD_CHECK(got >= 0);
 		fn(got, arg);
 		_exit(0);
 	}
 	close(sv[1]);
-	ret = send_fd(sv[0], fd);
+	ret = sm_send_fd(sv[0], fd);
 	close(sv[0]);
 	if (ret) {
 		kill(pid, SIGKILL);
-		wait_child(pid);
+		sm_wait_child(pid);
 		return ret;
 	}
-	return wait_child(pid);
+	return sm_wait_child(pid);
 }
 
 /* Is @name among the maps LIST shows through @fd? */
@@ -293,7 +173,7 @@ TEST_F(cred, root_cannot_bind_a_file_nobody_opened)
 	int fd;
 
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
-		fd = opened_by(NOBODY, NOBODY, NULL, 0, modes[i]);
+		fd = sm_open_as(NOBODY, NOBODY, NULL, 0, modes[i]);
 		ASSERT_LE(0, fd);
 		/* Root's CAP_DAC_OVERRIDE does not lend itself to the file. */
 		EXPECT_EQ(-EACCES, sm_bind(fd, self->name)) {
@@ -316,7 +196,7 @@ TEST_F(cred, nobody_opened_file_gets_nobody_answers)
 	struct syncmap_map_info info;
 	int fd, rfd;
 
-	fd = opened_by(NOBODY, NOBODY, NULL, 0, O_RDWR);
+	fd = sm_open_as(NOBODY, NOBODY, NULL, 0, O_RDWR);
 	ASSERT_LE(0, fd);
 	/* INFO and LIST as for user 65534, who may not read the map. */
 	EXPECT_EQ(-EACCES, sm_info(fd, self->name, &info));
@@ -354,16 +234,16 @@ static void nobody_binds_roots_file(int fd, void *arg)
 	char buf[16];
 
 	/* On its own, user 65534 cannot even see the map... */
-	CHILD_CHECK(sm_open_bound(name, O_RDONLY) == -EACCES);
-	CHILD_CHECK(sm_info_name(name, &info) == -EACCES);
+	SM_CHILD_CHECK(sm_open_bound(name, O_RDONLY) == -EACCES);
+	SM_CHILD_CHECK(sm_info_name(name, &info) == -EACCES);
 	/* ...but a file root opened carries root's access. */
-	CHILD_CHECK(sm_info(fd, name, &info) == 0);
-	CHILD_CHECK(info.mode == 0600 && info.uid == 0);
-	CHILD_CHECK(listed_through(fd, name));
-	CHILD_CHECK(sm_bind(fd, name) == 0);
-	CHILD_CHECK(sm_load(fd, "k", buf, sizeof(buf)) == 1);
-	CHILD_CHECK(!strcmp(buf, "root's"));
-	CHILD_CHECK(sm_store(fd, "k", "via root's file") == 0);
+	SM_CHILD_CHECK(sm_info(fd, name, &info) == 0);
+	SM_CHILD_CHECK(info.mode == 0600 && info.uid == 0);
+	SM_CHILD_CHECK(listed_through(fd, name));
+	SM_CHILD_CHECK(sm_bind(fd, name) == 0);
+	SM_CHILD_CHECK(sm_load(fd, "k", buf, sizeof(buf)) == 1);
+	SM_CHILD_CHECK(!strcmp(buf, "root's"));
+	SM_CHILD_CHECK(sm_store(fd, "k", "via root's file") == 0);
 	close(fd);
 }
 
@@ -393,7 +273,7 @@ static void bind_as(int fd, void *arg)
 {
 	const struct bind_case *c = arg;
 
-	CHILD_CHECK(sm_bind(fd, c->name) == c->expect);
+	SM_CHILD_CHECK(sm_bind(fd, c->name) == c->expect);
 	close(fd);
 }
 
@@ -406,7 +286,7 @@ TEST_F(cred, group_of_the_opener)
 	int fd;
 
 	/* User 1000 in group 100 creates a 0640 map through its own file. */
-	fd = opened_by(1000, 100, NULL, 0, O_WRONLY);
+	fd = sm_open_as(1000, 100, NULL, 0, O_WRONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioc_create(fd, self->other, 0640));
 	close(fd);
@@ -415,18 +295,18 @@ TEST_F(cred, group_of_the_opener)
 	EXPECT_EQ(100U, info.gid);
 
 	/* Opened by a member of group 100 (supplementary): read, not write. */
-	fd = opened_by(2000, 200, &supp, 1, O_RDONLY);
+	fd = sm_open_as(2000, 200, &supp, 1, O_RDONLY);
 	ASSERT_LE(0, fd);
 	c.expect = 0;
 	EXPECT_EQ(0, handed_to(3000, 300, NULL, 0, fd, bind_as, &c));
 	close(fd);
-	fd = opened_by(2000, 200, &supp, 1, O_WRONLY);
+	fd = sm_open_as(2000, 200, &supp, 1, O_WRONLY);
 	ASSERT_LE(0, fd);
 	c.expect = -EACCES;
 	EXPECT_EQ(0, handed_to(1000, 100, NULL, 0, fd, bind_as, &c));
 	close(fd);
 	/* Opened by someone else: the binder's own rights do not count. */
-	fd = opened_by(3000, 300, NULL, 0, O_RDONLY);
+	fd = sm_open_as(3000, 300, NULL, 0, O_RDONLY);
 	ASSERT_LE(0, fd);
 	c.expect = -EACCES;
 	EXPECT_EQ(0, handed_to(1000, 100, NULL, 0, fd, bind_as, &c));
