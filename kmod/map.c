@@ -192,17 +192,14 @@ static void miss_locked(struct syncmap *map, bool found)
 
 /*
  * The locked part of the lookup shared by Load and CompareAndDelete, for a
- * key the read table @read lacks: if it may be incomplete, the dirty table
- * under the lock, counting a miss whether or not it holds the key.
+ * key the amended read table @read lacks: the dirty table under the lock,
+ * counting a miss whether or not it holds the key.
  */
 static noinline struct syncmap_entry *
 lookup_missed(struct syncmap *map, struct syncmap_table *read, u32 hash,
 	      const void *key, u32 key_len)
 {
 	struct syncmap_entry *e;
-
-	if (!READ_ONCE(read->amended))
-		return NULL;
 
 	map_lock(map);
 	read = read_locked(map);
@@ -235,6 +232,9 @@ lookup_counting_miss(struct syncmap *map, u32 hash, const void *key,
 		return e;
 	}
 	stat_inc(map, hit_ev + 1);
+	/* Not amended: the read table is complete, a miss is final (Go). */
+	if (!READ_ONCE(read->amended))
+		return NULL;
 	return lookup_missed(map, read, hash, key, key_len);
 }
 
