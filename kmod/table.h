@@ -33,25 +33,26 @@ struct syncmap_slot {
  * @amended: read table only: the dirty table may hold keys this one does
  *           not.  Written under the map's lock, read locklessly.
  * @count: entries held, whatever their state (Go's len(m)).
- * @map: the owning map.
  * @ref: one for being the map's read or dirty table, one per walk.
+ * @map: the owning map.
  * @rcu: frees the table after a grace period...
  * @work: ...then drops its entries from a workqueue, sleeping as needed.
  * @slots: the slots; an empty one has a NULL entry.
  *
- * A look-up reads @mask, then slots.  @ref, which walks and health checks
- * write, has a cache line of its own, and the slots start on a line of
- * their own, so that no 16-byte slot straddles two lines (tables come
- * from kmalloc() caches of 256 bytes and more, or vmalloc(): both align
- * them to a line).
+ * The header fills one cache line and the slots start on the next, so
+ * that no 16-byte slot straddles two lines (tables come from kmalloc()
+ * caches of 192 bytes and more, or vmalloc(): both align them to a line).
+ * @ref shares the header's line with @mask, which every look-up reads: a
+ * line of its own for it would add 64 bytes to every table, counted in
+ * the map's bytes, for writes that come only with walks, health checks
+ * and the table's end.
  */
 struct syncmap_table {
 	unsigned int mask;
 	bool amended;
 	unsigned int count;
+	refcount_t ref;
 	struct syncmap *map;
-
-	refcount_t ref ____cacheline_aligned_in_smp;
 	union {
 		struct rcu_head rcu;
 		struct work_struct work;
