@@ -30,14 +30,35 @@
 #include "map.h"
 #include "registry.h"
 
+/**
+ * struct syncmap_user - one user's share of the caps
+ * @node: in the registry's list of users.
+ * @uid: the owner's kuid.
+ * @maps: maps alive that the user owns, linked or not.
+ * @bytes: the sum of their max_bytes.
+ *
+ * Per-user limits as inotify's and mqueue's: the kernel's ucounts types
+ * are fixed in-tree, so the registry keeps its own counts, under its
+ * mutex.  An entry lives while its user owns a map; the default map is
+ * nobody's share.
+ */
+struct syncmap_user {
+	struct list_head node;
+	kuid_t uid;
+	unsigned int maps;
+	u64 bytes;
+};
+
 static struct {
 	struct mutex mutex;		/* everything below */
 	struct list_head names;		/* linked maps, sorted by name */
+	struct list_head users;		/* struct syncmap_user */
 	unsigned int maps;		/* maps alive, linked or not */
 	u64 reserved_bytes;		/* sum of their max_bytes */
 } registry = {
 	.mutex = __MUTEX_INITIALIZER(registry.mutex),
 	.names = LIST_HEAD_INIT(registry.names),
+	.users = LIST_HEAD_INIT(registry.users),
 };
 
 /*
@@ -100,6 +121,14 @@ static unsigned long long max_total_bytes;
 module_param(max_total_bytes, ullong, 0644);
 MODULE_PARM_DESC(max_total_bytes, "Cap on the sum of all maps' max_bytes; while set, every map needs a byte limit (default 0: no cap)");
 
+static unsigned int max_maps_per_user = 128;
+module_param(max_maps_per_user, uint, 0644);
+MODULE_PARM_DESC(max_maps_per_user, "Most maps one owner has alive at once, destroyed maps still bound included; more get EDQUOT (default 128, 0: no limit)");
+
+static unsigned long long max_bytes_per_user;
+module_param(max_bytes_per_user, ullong, 0644);
+MODULE_PARM_DESC(max_bytes_per_user, "Cap on the sum of one owner's maps' max_bytes; while set, every map needs a byte limit; more get EDQUOT (default 0: no cap)");
+
 /**
  * syncmap_name_check() - check a map name held in a fixed-size field
  * @name: the field.
@@ -159,6 +188,46 @@ linked:
 	nm->linked = true;
 }
 
+static struct syncmap_user *user_find(kuid_t uid)
+{
+	struct syncmap_user *u;
+
+	lockdep_assert_held(&registry.mutex);
+	list_for_each_entry(u, &registry.users, node)
+		if (uid_eq(u->uid, uid))
+			return u;
+	return NULL;
+}
+
+/* May @u (NULL: a user with no map yet) own one more map of @max_bytes? */
+static bool user_has_room(const struct syncmap_user *u, u64 max_bytes)
+{
+	unsigned int maps_cap = READ_ONCE(max_maps_per_user);
+	u64 cap = READ_ONCE(max_bytes_per_user);
+	unsigned int maps = u ? u->maps : 0;
+	u64 bytes = u ? u->bytes : 0;
+
+	if (maps_cap && maps >= maps_cap)
+		return false;
+	/* The sum cannot wrap: the registry's total of them did not. */
+	return !cap || (max_bytes && bytes <= cap && max_bytes <= cap - bytes);
+}
+
+static void user_release(struct syncmap_named *nm)
+{
+	struct syncmap_user *u = nm->user;
+
+	lockdep_assert_held(&registry.mutex);
+	if (!u)
+		return;
+	u->maps--;
+	u->bytes -= nm->max_bytes;
+	if (!u->maps) {
+		list_del(&u->node);
+		kfree(u);
+	}
+}
+
 static void named_free(struct work_struct *work)
 {
 	struct syncmap_named *nm = container_of(work, struct syncmap_named,
@@ -176,6 +245,7 @@ static void named_release(struct kref *ref)
 	mutex_lock(&registry.mutex);
 	registry.maps--;
 	registry.reserved_bytes -= nm->max_bytes;
+	user_release(nm);
 	mutex_unlock(&registry.mutex);
 	INIT_WORK(&nm->free_work, named_free);
 	queue_work(free_wq, &nm->free_work);
@@ -213,6 +283,7 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 		.max_entries = max_entries,
 		.max_bytes = max_bytes,
 	};
+	struct syncmap_user *spare = NULL, *u = NULL;
 	struct syncmap_named *nm;
 	struct syncmap *map;
 	u64 cap, reserved;
@@ -221,6 +292,14 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 	nm = kzalloc(sizeof(*nm), GFP_KERNEL_ACCOUNT);
 	if (!nm)
 		return -ENOMEM;
+	/* In case the owner has no map yet: allocated before the mutex. */
+	if (!is_default) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+		if (!spare) {
+			kfree(nm);
+			return -ENOMEM;
+		}
+	}
 	kref_init(&nm->ref);
 	INIT_LIST_HEAD(&nm->node);
 	spin_lock_init(&nm->walk_lock);
@@ -235,6 +314,8 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 
 	mutex_lock(&registry.mutex);
 	cap = READ_ONCE(max_total_bytes);
+	if (!is_default)
+		u = user_find(uid);
 	if (find_linked(name)) {
 		ret = -EEXIST;
 	} else if (registry.maps >= READ_ONCE(max_maps)) {
@@ -246,6 +327,8 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 				      &reserved)) {
 		/* The sum must stay exact for a cap set later to hold. */
 		ret = -ENOSPC;
+	} else if (!is_default && !user_has_room(u, max_bytes)) {
+		ret = -EDQUOT;
 	} else {
 		/* In the caller's context: the map charges its memcg. */
 		map = syncmap_create(&params);
@@ -256,11 +339,23 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 			syncmap_set_name(map, nm->name);
 			registry.maps++;
 			registry.reserved_bytes = reserved;
+			if (!is_default && !u) {
+				u = spare;
+				spare = NULL;
+				u->uid = uid;
+				list_add(&u->node, &registry.users);
+			}
+			if (u) {
+				u->maps++;
+				u->bytes += max_bytes;
+				nm->user = u;
+			}
 			link_sorted(nm);
 			syncmap_debugfs_add(nm);
 		}
 	}
 	mutex_unlock(&registry.mutex);
+	kfree(spare);
 	if (ret)
 		kfree(nm);
 	return ret;
@@ -279,7 +374,8 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0; -EEXIST if the name is taken; -ENOSPC if the module's cap on
- * maps or on their total memory would be exceeded; -ENOMEM.
+ * maps or on their total memory would be exceeded; -EDQUOT if the owner's
+ * share of them (max_maps_per_user, max_bytes_per_user) would be; -ENOMEM.
  */
 int syncmap_registry_create(const struct file *file, const char *name,
 			    umode_t mode, u64 max_entries, u64 max_bytes)
@@ -622,4 +718,5 @@ void syncmap_registry_exit(void)
 	/* Waits for every map queued to be freed. */
 	destroy_workqueue(free_wq);
 	WARN_ON(registry.maps);
+	WARN_ON(!list_empty(&registry.users));
 }

@@ -23,6 +23,7 @@
 #include "syncmap.h"
 
 struct file;
+struct syncmap_user;
 
 /**
  * struct syncmap_named - a map with a name, an owner and a mode
@@ -37,7 +38,9 @@ struct file;
  *        READ_ONCE() by permission checks.
  * @max_entries: limit passed to syncmap_create().
  * @max_bytes: limit passed to syncmap_create(), and reserved against the
- *             module's total memory cap.
+ *             module's total memory cap and the owner's share of it.
+ * @user: the owner's share of the caps (registry.c), NULL for the
+ *        default map; under the registry mutex.
  * @debugfs: its directory under syncmap/maps/ while linked, or NULL.
  * @walk_lock: guards @walks and @walks_others.
  * @walks: the files walking the map (struct syncmap_file, in dev.c).
@@ -57,6 +60,7 @@ struct syncmap_named {
 	umode_t mode;
 	u64 max_entries;
 	u64 max_bytes;
+	struct syncmap_user *user;
 	struct dentry *debugfs;
 	spinlock_t walk_lock;		/* @walks, @walks_others */
 	struct list_head walks;
