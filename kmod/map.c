@@ -8,6 +8,7 @@
  * ever happens under the spinlock that loads may take from softirq.
  */
 #include <linux/export.h>
+#include <linux/jhash.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/memcontrol.h>
@@ -67,13 +68,23 @@ static struct syncmap_epoch *epoch_current(struct syncmap *map)
 }
 
 /*
- * HalfSipHash-1-3 (SipHash-1-3 on 64-bit), keyed per map: the kernel's
- * hash for hash tables whose output is never shown, so flooding stays
- * defeated.  Keys of one or two words take the fixed-length functions,
- * which skip the generic loop; a key's length decides its function, so
- * one key always hashes the same.
+ * Keys hash with jhash() and a random seed per map, as rhashtable's do:
+ * a few instructions for a key of one or two words.  jhash() is no PRF:
+ * keys chosen to collide could make probe sequences long.  Its defence
+ * is rhashtable's kind: an insert that probes past SYNCMAP_PROBE_MAX
+ * marks the map flooded, and the holder of the mutex rebuilds the read
+ * and dirty tables with hsiphash() (switch_to_hsiphash()) before it lets
+ * go: the kernel's keyed hash for tables whose hashes are never shown,
+ * which nobody can make collide without the key.  The switch is one-way.
+ *
+ * A table records which hash its slots hold (@secure); lock-free paths
+ * hash for the read table they loaded, and the locked parts, which may
+ * find other tables, rehash if a switch came in between (hash_now()).
+ * Keys of 4, 8 and 16 bytes take fixed-length functions; a key's length
+ * decides its function, so one key always hashes the same.
  */
-static u32 key_hash(const struct syncmap *map, const void *key, u32 key_len)
+static noinline u32 key_hsiphash(const struct syncmap *map, const void *key,
+				 u32 key_len)
 {
 	u32 w[4];
 
@@ -89,6 +100,60 @@ static u32 key_hash(const struct syncmap *map, const void *key, u32 key_len)
 		return hsiphash_4u32(w[0], w[1], w[2], w[3], &map->hash_key);
 	}
 	return hsiphash(key, key_len, &map->hash_key);
+}
+
+static noinline u32 key_jhash_any(const struct syncmap *map, const void *key,
+				  u32 key_len)
+{
+	return jhash(key, key_len, map->hash_seed);
+}
+
+/* The hash of a key in a table whose @secure is given. */
+static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
+				    const void *key, u32 key_len)
+{
+	u32 w[2];
+
+	if (unlikely(secure))
+		return key_hsiphash(map, key, key_len);
+	switch (key_len) {
+	case 4:
+		memcpy(w, key, 4);
+		return jhash_1word(w[0], map->hash_seed);
+	case 8:
+		memcpy(w, key, 8);
+		return jhash_2words(w[0], w[1], map->hash_seed);
+	}
+	return key_jhash_any(map, key, key_len);
+}
+
+/*
+ * The hash of a key in table @t, given @hash, its hash for a table whose
+ * @secure was *@secure (a look-up of an earlier read table): a lock-free
+ * path that loads the read pointer twice may see the hash switched.
+ */
+static __always_inline u32 hash_for(const struct syncmap *map,
+				    const struct syncmap_table *t, u32 hash,
+				    bool *secure, const void *key,
+				    u32 key_len)
+{
+	if (likely(t->secure == *secure))
+		return hash;
+	*secure = t->secure;
+	return key_hash(map, *secure, key, key_len);
+}
+
+/*
+ * The hash of a key in the map's tables now, given @hash, its hash for a
+ * table whose @secure was @was (a lock-free look-up's).  Under the map's
+ * lock or mutex: then the read and dirty tables hash as the map does.
+ */
+static u32 hash_now(const struct syncmap *map, u32 hash, bool was,
+		    const void *key, u32 key_len)
+{
+	if (likely(was == map->secure))
+		return hash;
+	return key_hash(map, map->secure, key, key_len);
 }
 
 #define stat_inc(map, ev) this_cpu_inc((map)->pcpu->events[(ev)])
@@ -202,6 +267,7 @@ lookup_missed(struct syncmap *map, struct syncmap_table *read, u32 hash,
 	struct syncmap_entry *e;
 
 	map_lock(map);
+	hash = hash_now(map, hash, read->secure, key, key_len);
 	read = read_locked(map);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	if (!e && read->amended) {
@@ -217,13 +283,15 @@ lookup_missed(struct syncmap *map, struct syncmap_table *read, u32 hash,
 /*
  * Go's Load: the read table without a lock, then lookup_missed().  The
  * lock-free look-up counts one per-CPU event, @hit_ev or @hit_ev + 1 (the
- * matching miss event: enum syncmap_event pairs them).  Inline: a read hit is this and key_hash().
+ * matching miss event: enum syncmap_event pairs them).  Inline: a read
+ * hit is this and key_hash().
  */
 static __always_inline struct syncmap_entry *
-lookup_counting_miss(struct syncmap *map, u32 hash, const void *key,
-		     u32 key_len, enum syncmap_event hit_ev)
+lookup_counting_miss(struct syncmap *map, const void *key, u32 key_len,
+		     enum syncmap_event hit_ev)
 {
 	struct syncmap_table *read = rcu_dereference(map->read);
+	u32 hash = key_hash(map, read->secure, key, key_len);
 	struct syncmap_entry *e;
 
 	e = syncmap_table_lookup(read, hash, key, key_len);
@@ -247,8 +315,7 @@ load_value(struct syncmap *map, const void *key, u32 key_len)
 {
 	struct syncmap_entry *e;
 
-	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
-				 key_len, SYNCMAP_EV_LOAD_HITS);
+	e = lookup_counting_miss(map, key, key_len, SYNCMAP_EV_LOAD_HITS);
 	return e ? syncmap_entry_load(e) : NULL;
 }
 
@@ -449,6 +516,96 @@ static int dirty_rebuild(struct syncmap *map)
 	return 0;
 }
 
+/*
+ * A copy of @src that hashes with hsiphash(), holding a reference on each
+ * of its entries, or NULL.  The caller holds the mutex and a pin on @src,
+ * whose slots only a mutex holder changes.
+ */
+static struct syncmap_table *table_copy_secure(struct syncmap *map,
+					       struct syncmap_table *src)
+{
+	struct syncmap_table *t = syncmap_table_new(map, src->count);
+	struct syncmap_entry *e;
+	unsigned int i;
+
+	if (!t)
+		return NULL;
+	t->secure = true;
+	for (i = 0; i <= src->mask; i++) {
+		e = src->slots[i].entry;
+		if (e) {
+			refcount_inc(&e->ref);
+			syncmap_table_insert(t, key_hsiphash(map, e->key,
+							     e->key_len), e);
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	return t;
+}
+
+/*
+ * An insert probed past SYNCMAP_PROBE_MAX: keys were chosen to collide
+ * under jhash().  Rebuild the read and dirty tables with hsiphash() and
+ * make the map use it from now on.  O(n) under the mutex, O(1) under the
+ * lock; the tables hold the same entries, so Go's state (read_len,
+ * dirty_len, amended, misses) and every result stay as they were.  On
+ * -ENOMEM the map goes on with jhash() and the next mutex holder tries
+ * again.
+ */
+static void switch_to_hsiphash(struct syncmap *map)
+{
+	struct syncmap_table *read, *dirty, *new_read, *new_dirty;
+
+	lockdep_assert_held(&map->mutex);
+	for (;;) {
+		map_lock(map);
+		read = read_locked(map);
+		refcount_inc(&read->ref);	/* the map holds one */
+		/* Stays ours: only a promotion (to be read) moves it. */
+		dirty = map->dirty;
+		map_unlock(map);
+
+		new_read = table_copy_secure(map, read);
+		new_dirty = dirty ? table_copy_secure(map, dirty) : NULL;
+		if (!new_read || (dirty && !new_dirty)) {
+			syncmap_table_put(new_read);
+			syncmap_table_put(new_dirty);
+			syncmap_table_put(read);
+			return;
+		}
+
+		map_lock(map);
+		if (read_locked(map) == read && map->dirty == dirty)
+			break;
+		/* A load promoted meanwhile: once, as the dirty is gone. */
+		map_unlock(map);
+		syncmap_table_put(new_read);
+		syncmap_table_put(new_dirty);
+		syncmap_table_put(read);
+	}
+	new_read->amended = read->amended;
+	/* Publish the new table's slots before its pointer. */
+	rcu_assign_pointer(map->read, new_read);
+	map->dirty = new_dirty;
+	map->secure = true;
+	map->flooded = false;
+	map_unlock(map);
+	trace_hash_switch(map, new_read->count,
+			  new_dirty ? new_dirty->count : 0);
+	syncmap_table_put(read);	/* the pin */
+	syncmap_table_put(read);	/* the map's */
+	syncmap_table_put(dirty);
+}
+
+/* Let go of the mutex, switching the hash first if a probe ran long. */
+static void map_mutex_unlock(struct syncmap *map)
+{
+	if (unlikely(map->flooded) && !map->secure)
+		switch_to_hsiphash(map);
+	mutex_unlock(&map->mutex);
+}
+
 enum syncmap_found {
 	FOUND_IN_READ,
 	FOUND_IN_DIRTY,
@@ -462,7 +619,7 @@ enum syncmap_found {
  * with the lock held and the entry in *@ep, or with an error and nothing
  * changed.  Every allocation happens before the lock is taken.
  */
-static int find_or_insert_locked(struct syncmap *map, u32 hash,
+static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 				 const void *key, u32 key_len,
 				 struct syncmap_value *nv,
 				 struct syncmap_entry **ep)
@@ -472,6 +629,8 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash,
 	struct syncmap_table *read;
 	int ret;
 
+	/* Only a mutex holder switches the hash: it stays for the loop. */
+	hash = hash_now(map, hash, secure, key, key_len);
 	for (;;) {
 		ret = dirty_reserve(map);
 		if (ret)
@@ -549,14 +708,17 @@ fail:
 static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 		    struct syncmap_value *nv, struct syncmap_value **old)
 {
-	u32 hash = key_hash(map, key, key_len);
 	struct syncmap_table *read;
 	struct syncmap_value *p;
 	struct syncmap_entry *e;
+	bool secure;
+	u32 hash;
 	int ret;
 
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	secure = read->secure;
+	hash = key_hash(map, secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
 	if (e) {
@@ -574,10 +736,10 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	mutex_lock(&map->mutex);
-	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv, &e);
 	if (ret < 0) {
 		__release(&map->lock);
-		mutex_unlock(&map->mutex);
+		map_mutex_unlock(map);
 		return ret;
 	}
 	/* It may allocate, so it runs outside RCU; the lock keeps @e. */
@@ -590,7 +752,7 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	}
 	map_unlock(map);
 	rcu_read_unlock();
-	mutex_unlock(&map->mutex);
+	map_mutex_unlock(map);
 	*old = p;
 	return 0;
 }
@@ -637,10 +799,12 @@ full:
  * *@in_dirty says an entry was found there (and the call counts a miss
  * if it returns an answer).  Call inside rcu_read_lock().
  */
-static struct syncmap_value *value_locked(struct syncmap *map, u32 hash,
+static struct syncmap_value *value_locked(struct syncmap *map,
 					  const void *key, u32 key_len,
 					  bool *in_dirty)
 {
+	/* A rare path (no memory): the hash is simply computed again. */
+	u32 hash = key_hash(map, map->secure, key, key_len);
 	struct syncmap_entry *e;
 
 	lockdep_assert_held(&map->lock);
@@ -758,9 +922,9 @@ static bool entry_try_load_or_store(struct syncmap_entry *e,
  * Go's miss if only the dirty table held it.  Any other key would need
  * the store: @err, with nothing changed.
  */
-static int load_or_store_nomem(struct syncmap *map, u32 hash,
-			       const void *key, u32 key_len, void *buf,
-			       u32 size, u32 *len, int err)
+static int load_or_store_nomem(struct syncmap *map, const void *key,
+			       u32 key_len, void *buf, u32 size, u32 *len,
+			       int err)
 {
 	struct syncmap_value *actual;
 	bool in_dirty;
@@ -768,7 +932,7 @@ static int load_or_store_nomem(struct syncmap *map, u32 hash,
 
 	rcu_read_lock();
 	map_lock(map);
-	actual = value_locked(map, hash, key, key_len, &in_dirty);
+	actual = value_locked(map, key, key_len, &in_dirty);
 	if (actual && in_dirty)
 		miss_locked(map, true);
 	map_unlock(map);
@@ -807,18 +971,19 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	struct syncmap_value *nv, *actual = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
-	bool loaded = false;
+	bool loaded = false, secure;
 	u32 hash;
 	int ret;
 
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
-	hash = key_hash(map, key, key_len);
 
 	/* A live value in the read table is loaded without allocating. */
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	secure = read->secure;
+	hash = key_hash(map, secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	actual = e ? syncmap_entry_load(e) : NULL;
 	if (actual) {
@@ -831,12 +996,13 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 
 	nv = value_for_store(map, value, value_len, &ret);
 	if (!nv)
-		return load_or_store_nomem(map, hash, key, key_len, buf, size,
-					   len, ret);
+		return load_or_store_nomem(map, key, key_len, buf, size, len,
+					   ret);
 
 	/* Go's fast path, now that there is a value to store. */
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	hash = hash_for(map, read, hash, &secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
 	if (e && entry_try_load_or_store(e, nv, &actual, &loaded))
@@ -844,10 +1010,10 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	mutex_lock(&map->mutex);
-	ret = find_or_insert_locked(map, hash, key, key_len, nv, &e);
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv, &e);
 	if (ret < 0) {
 		__release(&map->lock);
-		mutex_unlock(&map->mutex);
+		map_mutex_unlock(map);
 		syncmap_value_put(map, nv);
 		return ret;
 	}
@@ -862,7 +1028,7 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 			miss_locked(map, true);
 	}
 	map_unlock(map);
-	mutex_unlock(&map->mutex);
+	map_mutex_unlock(map);
 done:
 	/* Still inside the read-side section: @actual cannot be freed. */
 	ret = copy_value(actual, buf, size, len);
@@ -898,13 +1064,16 @@ static struct syncmap_value *entry_delete(struct syncmap_entry *e)
 static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 						 const void *key, u32 key_len)
 {
-	u32 hash = key_hash(map, key, key_len);
 	struct syncmap_entry *e, *removed = NULL;
 	struct syncmap_table *read;
 	struct syncmap_value *v;
+	bool secure;
+	u32 hash;
 
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	secure = read->secure;
+	hash = key_hash(map, secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
 	if (!e && READ_ONCE(read->amended)) {
@@ -913,6 +1082,7 @@ static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 		mutex_lock(&map->mutex);
 		rcu_read_lock();
 		map_lock(map);
+		hash = hash_now(map, hash, secure, key, key_len);
 		read = read_locked(map);
 		e = syncmap_table_lookup(read, hash, key, key_len);
 		if (!e && read->amended) {
@@ -1021,9 +1191,9 @@ static bool entry_compare_and_exchange(struct syncmap *map,
  * counting Go's miss if only the dirty table held it.  A key that would
  * be swapped gets @err, with nothing changed.
  */
-static int compare_and_swap_nomem(struct syncmap *map, u32 hash,
-				  const void *key, u32 key_len,
-				  const void *old, u32 old_len, int err)
+static int compare_and_swap_nomem(struct syncmap *map, const void *key,
+				  u32 key_len, const void *old, u32 old_len,
+				  int err)
 {
 	struct syncmap_value *cur;
 	bool in_dirty;
@@ -1031,7 +1201,7 @@ static int compare_and_swap_nomem(struct syncmap *map, u32 hash,
 
 	rcu_read_lock();
 	map_lock(map);
-	cur = value_locked(map, hash, key, key_len, &in_dirty);
+	cur = value_locked(map, key, key_len, &in_dirty);
 	if (cur && value_equal(cur, old, old_len))
 		ret = err;
 	else if (in_dirty)
@@ -1066,13 +1236,13 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	struct syncmap_value *nv, *cur = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
+	bool secure;
 	u32 hash;
 	int ret;
 
 	ret = check_sizes(key_len, new_len);
 	if (ret)
 		return ret;
-	hash = key_hash(map, key, key_len);
 
 	/*
 	 * Go's lock-free part, without allocating: a key in the read table
@@ -1080,6 +1250,8 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	 */
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	secure = read->secure;
+	hash = key_hash(map, secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	if (e)
 		cur = syncmap_entry_load(e);
@@ -1093,15 +1265,17 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 
 	nv = value_for_store(map, new, new_len, &ret);
 	if (!nv)
-		return compare_and_swap_nomem(map, hash, key, key_len, old,
-					      old_len, ret);
+		return compare_and_swap_nomem(map, key, key_len, old, old_len,
+					      ret);
 
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
+	hash = hash_for(map, read, hash, &secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
 	if (!e && READ_ONCE(read->amended)) {
 		map_lock(map);
+		hash = hash_now(map, hash, secure, key, key_len);
 		read = read_locked(map);
 		e = syncmap_table_lookup(read, hash, key, key_len);
 		/* A promotion since the lockless look may have dropped it. */
@@ -1150,8 +1324,7 @@ int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
 	rcu_read_lock();
-	e = lookup_counting_miss(map, key_hash(map, key, key_len), key,
-				 key_len, SYNCMAP_EV_READ_HITS);
+	e = lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS);
 	ret = e && entry_compare_and_exchange(map, e, old, old_len, NULL);
 	rcu_read_unlock();
 	if (ret)
@@ -1239,6 +1412,21 @@ bool syncmap_iter_start_unpromoted(struct syncmap *map,
 	return amended;
 }
 
+/*
+ * Whether @seen holds the key of slot @pos of @read: with the slot's hash
+ * if both tables hash alike, with a new hash if a switch came in between.
+ */
+static bool seen_holds(const struct syncmap_table *seen,
+		       const struct syncmap_table *read, unsigned int pos)
+{
+	const struct syncmap_entry *e = read->slots[pos].entry;
+	u32 hash = read->slots[pos].hash;
+
+	if (seen->secure != read->secure)
+		hash = key_hash(read->map, seen->secure, e->key, e->key_len);
+	return syncmap_table_lookup(seen, hash, e->key, e->key_len);
+}
+
 static int iter_walk(struct syncmap_iter *iter,
 		     const struct syncmap_table *seen, syncmap_range_fn fn,
 		     void *arg)
@@ -1259,9 +1447,7 @@ static int iter_walk(struct syncmap_iter *iter,
 		 * again, so no key is offered twice.  Both tables are
 		 * pinned and no longer change.
 		 */
-		if (e && seen &&
-		    syncmap_table_lookup(seen, read->slots[iter->pos].hash,
-					 e->key, e->key_len))
+		if (e && seen && seen_holds(seen, read, iter->pos))
 			e = NULL;
 		if (e) {
 			rcu_read_lock();
@@ -1678,7 +1864,7 @@ int syncmap_compact(struct syncmap *map)
 	promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
 	map_unlock(map);
 	WRITE_ONCE(map->compactions, map->compactions + 1);
-	mutex_unlock(&map->mutex);
+	map_mutex_unlock(map);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(syncmap_compact);
@@ -1850,6 +2036,7 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 	map->policy.multiplier = 1;
 	map->policy.scale = ADAPT_ONE;
 	get_random_bytes(&map->hash_key, sizeof(map->hash_key));
+	get_random_bytes(&map->hash_seed, sizeof(map->hash_seed));
 	if (params) {
 		map->max_entries = params->max_entries;
 		map->max_bytes = params->max_bytes;

@@ -62,7 +62,8 @@ struct syncmap {
 	 */
 	struct syncmap_table __rcu *read;
 	struct syncmap_pcpu_stats __percpu *pcpu;
-	hsiphash_key_t hash_key;
+	hsiphash_key_t hash_key;	/* hsiphash(), once flooded */
+	u32 hash_seed;			/* jhash() until then */
 
 	/* The lock and what is written under it, away from the above. */
 	spinlock_t lock ____cacheline_aligned_in_smp;	/* see the top */
@@ -77,6 +78,14 @@ struct syncmap {
 	struct syncmap_policy policy;		/* under lock */
 	u64 cycle_copied;			/* under lock: see adapt_locked() */
 	struct syncmap_stats stats_base;	/* under lock: the last reset */
+
+	/*
+	 * The tables hash with hsiphash() (see kmod/map.c): set with
+	 * the mutex and the lock held, read with either.
+	 */
+	bool secure;
+	/* A table insert probed too far: switch to hsiphash(). */
+	bool flooded;				/* under mutex */
 
 	struct mutex mutex;			/* see the top of this file */
 	u64 dirty_rebuilds;			/* under mutex */

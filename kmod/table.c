@@ -61,6 +61,8 @@ struct syncmap_table *syncmap_table_new(struct syncmap *map,
 	memset(t, 0, size);
 	refcount_set(&t->ref, 1);
 	t->mask = slots - 1;
+	/* Under the map's mutex (or before the map is shared). */
+	t->secure = map->secure;
 	t->map = map;
 	percpu_counter_add_batch(&map->bytes, size, SYNCMAP_VALUE_MAX);
 	return t;
@@ -131,14 +133,23 @@ bool syncmap_table_has_room(const struct syncmap_table *t)
  * @t: a table no lock-free reader can see, with room for one more.
  * @hash: the key's hash.
  * @e: the entry; the caller hands the table a reference on it.
+ *
+ * A jhash() table whose probe grows past %SYNCMAP_PROBE_MAX marks its
+ * map flooded, for the mutex holder to switch it to hsiphash().
+ *
+ * Context: The map's mutex held.
  */
 void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e)
 {
-	unsigned int i = hash & t->mask;
+	unsigned int i = hash & t->mask, probes = 0;
 
-	while (t->slots[i].entry)
+	while (t->slots[i].entry) {
 		i = (i + 1) & t->mask;
+		probes++;
+	}
+	if (unlikely(probes > SYNCMAP_PROBE_MAX) && !t->secure)
+		t->map->flooded = true;
 	t->slots[i].hash = hash;
 	t->slots[i].entry = e;
 	t->count++;

@@ -32,6 +32,8 @@ struct syncmap_slot {
  * @mask: number of slots minus one (a power of two minus one).
  * @amended: read table only: the dirty table may hold keys this one does
  *           not.  Written under the map's lock, read locklessly.
+ * @secure: the slots' hashes are hsiphash()'s, not jhash()'s.  Set before
+ *          the table is published, never changed.
  * @count: entries held, whatever their state (Go's len(m)).
  * @ref: one for being the map's read or dirty table, one per walk.
  * @map: the owning map.
@@ -50,6 +52,7 @@ struct syncmap_slot {
 struct syncmap_table {
 	unsigned int mask;
 	bool amended;
+	bool secure;
 	unsigned int count;
 	refcount_t ref;
 	struct syncmap *map;
@@ -131,6 +134,13 @@ syncmap_table_lookup(const struct syncmap_table *t, u32 hash,
 			return s->entry;
 	}
 }
+
+/*
+ * A probe sequence longer than this on insert means keys chosen to
+ * collide: the map stops using jhash() (kmod/map.c).  Random keys in a
+ * table of 4M slots at the most load (3/4) probe at most about 200.
+ */
+#define SYNCMAP_PROBE_MAX	384
 
 int syncmap_table_init(void);
 void syncmap_table_exit(void);

@@ -80,6 +80,23 @@ TRACE_EVENT(dirty_rebuild,
  * @misses: misses after this one.
  * @threshold: the policy's threshold the misses are compared with.
  */
+TRACE_EVENT(hash_switch,
+	    TP_PROTO(const struct syncmap *map, unsigned int read_len,
+		     unsigned int dirty_len),
+	    TP_ARGS(map, read_len, dirty_len),
+	    TP_STRUCT__entry(__field(const void *, map)
+			     __string(name, map->name)
+			     __field(unsigned int, read_len)
+			     __field(unsigned int, dirty_len)),
+	    TP_fast_assign(__entry->map = map;
+			   syncmap_assign_str(name, map->name);
+			   __entry->read_len = read_len;
+			   __entry->dirty_len = dirty_len;),
+	    TP_printk("map=%p name=%s read_len=%u dirty_len=%u",
+		      __entry->map, __get_str(name), __entry->read_len,
+		      __entry->dirty_len)
+);
+
 TRACE_EVENT(dirty_miss,
 	    TP_PROTO(const struct syncmap *map, bool found, u64 misses,
 		     u64 threshold),

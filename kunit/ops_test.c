@@ -5,10 +5,14 @@
  * sizes, buffers too small, the zero-copy load, nested Range.
  */
 #include <kunit/test.h>
+#include <linux/jhash.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "map.h"
 #include "syncmap.h"
+#include "table.h"
 #include "test_map.h"
 
 static void expect_value(struct kunit *test, struct syncmap *map,
@@ -335,6 +339,82 @@ static void full_map_still_answers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1ULL, syncmap_len(map));
 }
 
+/* The longest probe of a table: how far an entry sits from its slot. */
+static unsigned int max_probe(const struct syncmap_table *t)
+{
+	unsigned int i, d, longest = 0;
+
+	if (!t)
+		return 0;
+	for (i = 0; i <= t->mask; i++) {
+		if (!t->slots[i].entry)
+			continue;
+		d = (i - (t->slots[i].hash & t->mask)) & t->mask;
+		longest = max(longest, d);
+	}
+	return longest;
+}
+
+/*
+ * Hash flooding: keys chosen to collide under the map's jhash(), found
+ * with the map's own seed as an attacker who learnt it could.  Their
+ * inserts probe past SYNCMAP_PROBE_MAX, the map switches to hsiphash(),
+ * and then no probe is long; every key loads, and Go's state is what it
+ * would have been (all keys new in the dirty table, nothing promoted).
+ */
+static void hash_flooding(struct kunit *test)
+{
+	struct syncmap *map = syncmap_test_map(test, NULL);
+	const unsigned int n = SYNCMAP_PROBE_MAX + 64;
+	struct syncmap_table *read;
+	struct syncmap_stats st;
+	unsigned int i, found = 0;
+	u64 *keys, k, v;
+	u32 w[2], len;
+
+	keys = kunit_kcalloc(test, n, sizeof(*keys), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	/*
+	 * n keys grow the dirty table to at most 2048 slots: keys whose
+	 * hashes agree in their low 11 bits share a home slot in every
+	 * table they pass through.
+	 */
+	for (k = 0; found < n; k++) {
+		memcpy(w, &k, sizeof(w));
+		if (!(jhash_2words(w[0], w[1], map->hash_seed) & 2047))
+			keys[found++] = k;
+	}
+	KUNIT_EXPECT_FALSE(test, map->secure);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &keys[i], 8,
+						       &keys[i], 8));
+
+	KUNIT_EXPECT_TRUE(test, map->secure);
+	KUNIT_EXPECT_TRUE(test, map->dirty->secure);
+	KUNIT_EXPECT_LT(test, max_probe(map->dirty), SYNCMAP_PROBE_MAX / 4);
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, (u64)n, st.len);
+	KUNIT_EXPECT_EQ(test, (u64)n, st.new_keys);
+	KUNIT_EXPECT_EQ(test, (u64)n, st.dirty_len);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.read_len);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.amended);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.misses);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.promotions);
+
+	/* The misses promote the dirty table, as Go's would. */
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, &keys[i], 8, &v,
+						      sizeof(v), &len));
+		KUNIT_EXPECT_EQ(test, keys[i], v);
+	}
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.promotions);
+	KUNIT_EXPECT_EQ(test, (u64)n, st.read_len);
+	read = rcu_dereference_protected(map->read, true);
+	KUNIT_EXPECT_TRUE(test, read->secure);
+	KUNIT_EXPECT_LT(test, max_probe(read), SYNCMAP_PROBE_MAX / 4);
+}
+
 static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE(store_load_delete),
 	KUNIT_CASE(empty_key_and_value),
@@ -348,6 +428,7 @@ static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE(clear),
 	KUNIT_CASE(limits),
 	KUNIT_CASE(full_map_still_answers),
+	KUNIT_CASE(hash_flooding),
 	{}
 };
 
