@@ -16,6 +16,7 @@
 
 #include "map.h"
 #include "syncmap.h"
+#include "table.h"
 #include "test_map.h"
 
 MODULE_IMPORT_NS(SYNCMAP_TESTING);
@@ -33,6 +34,7 @@ struct writer {
 	struct task_struct *task;
 	struct rnd_state rnd;
 	bool clearing;
+	bool must_find;		/* every key 1..NKEYS stays stored */
 	unsigned long ops;
 	int errors;
 };
@@ -58,6 +60,8 @@ static int writer_fn(void *arg)
 					   sizeof(value), &len);
 			if (ret == 1 && (len != sizeof(value) || value % key))
 				ret = -EBADMSG;
+			if (!ret && w->must_find)
+				ret = -ENOENT;
 		}
 		if (ret < 0)
 			w->errors++;
@@ -268,11 +272,49 @@ static void frees_everything(struct kunit *test)
 	KUNIT_EXPECT_LT(test, st.bytes, 1024ULL);
 }
 
+/*
+ * A hash flood while loads and stores run: keys colliding under the map's
+ * jhash() make it switch to hsiphash() under the writers, whose loads
+ * must find every key all along.
+ */
+static void flood_under_load(struct kunit *test)
+{
+	struct syncmap *map = syncmap_test_map(test, NULL);
+	const unsigned int n = SYNCMAP_PROBE_MAX + 64;
+	struct writer w[WRITERS] = {};
+	unsigned int i;
+	u64 *keys, v;
+	u32 len;
+
+	keys = kunit_kcalloc(test, n, sizeof(*keys), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	syncmap_test_colliding_keys(map, keys, n, NKEYS + 1);
+	for (i = 1; i <= NKEYS; i++)
+		KUNIT_ASSERT_EQ(test, 0, store_u64(map, i, i));
+	for (i = 0; i < WRITERS; i++)
+		w[i].must_find = true;
+
+	start_writers(test, w, map, false);
+	wait_writers_running(w);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, 0, store_u64(map, keys[i], keys[i]));
+	stop_writers(test, w);
+
+	KUNIT_EXPECT_TRUE(test, map->secure);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, &keys[i], 8, &v,
+						      sizeof(v), &len));
+		KUNIT_EXPECT_EQ(test, keys[i], v);
+	}
+	KUNIT_EXPECT_EQ(test, (u64)(NKEYS + n), syncmap_len(map));
+}
+
 static struct kunit_case syncmap_concurrency_cases[] = {
 	KUNIT_CASE_SLOW(concurrent_range),
 	KUNIT_CASE_SLOW(concurrent_clear),
 	KUNIT_CASE(softirq_loads),
 	KUNIT_CASE(frees_everything),
+	KUNIT_CASE_SLOW(flood_under_load),
 	{}
 };
 

@@ -5,7 +5,6 @@
  * sizes, buffers too small, the zero-copy load, nested Range.
  */
 #include <kunit/test.h>
-#include <linux/jhash.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -368,22 +367,14 @@ static void hash_flooding(struct kunit *test)
 	const unsigned int n = SYNCMAP_PROBE_MAX + 64;
 	struct syncmap_table *read;
 	struct syncmap_stats st;
-	unsigned int i, found = 0;
-	u64 *keys, k, v;
-	u32 w[2], len;
+	unsigned int i;
+	u64 *keys, v;
+	u32 len;
 
 	keys = kunit_kcalloc(test, n, sizeof(*keys), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, keys);
-	/*
-	 * n keys grow the dirty table to at most 2048 slots: keys whose
-	 * hashes agree in their low 11 bits share a home slot in every
-	 * table they pass through.
-	 */
-	for (k = 0; found < n; k++) {
-		memcpy(w, &k, sizeof(w));
-		if (!(jhash_2words(w[0], w[1], map->hash_seed) & 2047))
-			keys[found++] = k;
-	}
+	/* n keys grow the dirty table to 2048 slots at the most. */
+	syncmap_test_colliding_keys(map, keys, n, 0);
 	KUNIT_EXPECT_FALSE(test, map->secure);
 	for (i = 0; i < n; i++)
 		KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &keys[i], 8,

@@ -8,7 +8,10 @@
 
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/jhash.h>
+#include <linux/string.h>
 
+#include "map.h"
 #include "syncmap.h"
 
 static inline void syncmap_test_map_exit(void *map)
@@ -26,6 +29,27 @@ static inline struct syncmap *syncmap_test_map(struct kunit *test,
 							   syncmap_test_map_exit,
 							   map));
 	return map;
+}
+
+/*
+ * Fill @keys with @n 8-byte keys from @first up whose hashes under @map's
+ * jhash() agree in their low 11 bits: they share a home slot in every
+ * table of up to 2048 slots, which holds up to 1536 keys.  Found with the
+ * map's own seed, as an attacker who learnt it could.
+ */
+static inline void syncmap_test_colliding_keys(const struct syncmap *map,
+					       u64 *keys, unsigned int n,
+					       u64 first)
+{
+	unsigned int found = 0;
+	u64 k;
+	u32 w[2];
+
+	for (k = first; found < n; k++) {
+		memcpy(w, &k, sizeof(w));
+		if (!(jhash_2words(w[0], w[1], map->hash_seed) & 2047))
+			keys[found++] = k;
+	}
 }
 
 #endif /* _SYNCMAP_TEST_MAP_H */
