@@ -5,7 +5,7 @@
  * Lines run in order, each with its own semantics and output, and the
  * batch stops at the first failing line, naming its number.  Runs of
  * consecutive store, load or delete lines go to the kernel as one batch
- * ioctl with SYNCMAP_BATCH_STOP: the items run in order exactly as the
+ * call (syncmap_batch_store() and friends) with SYNCMAP_BATCH_STOP: the items run in order exactly as the
  * single commands would, and the kernel stops at the first failing item,
  * so grouping changes nothing but the number of system calls.
  */
@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "syncmapctl.h"
 
@@ -53,28 +52,35 @@ static char *read_all(FILE *f, size_t *len)
 	return NULL;
 }
 
-/* The batch ioctl a line may join, or 0. */
-static unsigned long group_cmd(const struct line *l, int *need,
-			       size_t *max)
+/* The batches lines may be grouped into. */
+enum group {
+	GROUP_NONE,
+	GROUP_STORE,
+	GROUP_DELETE,
+	GROUP_LOAD,
+};
+
+/* The batch a line may join, or GROUP_NONE. */
+static enum group group_cmd(const struct line *l, int *need, size_t *max)
 {
 	if (l->err || !l->argc || l->argv[0].quoted)
-		return 0;
+		return GROUP_NONE;
 	if (!strcmp(l->argv[0].s, "store") && l->argc == 3) {
 		*need = NEED_WRITE;
 		*max = GROUP_MAX;
-		return SYNCMAP_IOC_BATCH_STORE;
+		return GROUP_STORE;
 	}
 	if (!strcmp(l->argv[0].s, "delete") && l->argc == 2) {
 		*need = NEED_WRITE;
 		*max = GROUP_MAX;
-		return SYNCMAP_IOC_BATCH_DELETE;
+		return GROUP_DELETE;
 	}
 	if (!strcmp(l->argv[0].s, "load") && l->argc == 2) {
 		*need = NEED_READ;
 		*max = LOAD_GROUP_MAX;
-		return SYNCMAP_IOC_BATCH_LOAD;
+		return GROUP_LOAD;
 	}
-	return 0;
+	return GROUP_NONE;
 }
 
 /* Whether every byte string of the line parses (else it runs alone). */
@@ -88,24 +94,23 @@ static bool parses(const struct ctx *ctx, const struct line *l)
 	return true;
 }
 
-/* Run lines [0, n) of one kind as one batch ioctl; an EXIT_* status. */
-static int run_group(struct ctx *ctx, unsigned long cmd, int need,
+/* Run lines [0, n) of one kind as one batch call; an EXIT_* status. */
+static int run_group(struct ctx *ctx, enum group cmd, int need,
 		     const struct line *lines, size_t n)
 {
 	struct syncmap_batch_item *items;
-	struct syncmap_ioc_batch b;
 	struct bytes *args;
 	unsigned char *out = NULL;
-	size_t i, nargs = lines[0].argc - 1;
+	size_t i, done, nargs = lines[0].argc - 1;
 	int fd, ret;
 
 	ctx->line = lines[0].no;
 	ctx->cmd = lines[0].argv[0].s;
 	items = calloc(n, sizeof(*items));
 	args = calloc(n * nargs, sizeof(*args));
-	if (cmd == SYNCMAP_IOC_BATCH_LOAD)
+	if (cmd == GROUP_LOAD)
 		out = malloc(n * SYNCMAP_VALUE_MAX);
-	if (!items || !args || (cmd == SYNCMAP_IOC_BATCH_LOAD && !out)) {
+	if (!items || !args || (cmd == GROUP_LOAD && !out)) {
 		ret = no_memory(ctx);
 		goto free;
 	}
@@ -117,39 +122,42 @@ static int run_group(struct ctx *ctx, unsigned long cmd, int need,
 			ret = bytes_parse(ctx, &lines[i].argv[2], &a[1]);
 		if (ret)
 			goto free;
-		items[i].key = (uintptr_t)a[0].data;
-		items[i].key_len = a[0].len;
-		if (cmd == SYNCMAP_IOC_BATCH_STORE) {
-			items[i].value = (uintptr_t)a[1].data;
-			items[i].value_len = a[1].len;
-		} else if (cmd == SYNCMAP_IOC_BATCH_LOAD) {
-			items[i].value = (uintptr_t)(out + i * SYNCMAP_VALUE_MAX);
-			items[i].value_len = SYNCMAP_VALUE_MAX;
-		}
+		if (cmd == GROUP_STORE)
+			syncmap_batch_item_set(&items[i], a[0].data, a[0].len,
+					       a[1].data, a[1].len);
+		else if (cmd == GROUP_LOAD)
+			syncmap_batch_item_set(&items[i], a[0].data, a[0].len,
+					       out + i * SYNCMAP_VALUE_MAX,
+					       SYNCMAP_VALUE_MAX);
+		else
+			syncmap_batch_item_set(&items[i], a[0].data, a[0].len,
+					       NULL, 0);
 	}
 	ret = map_fd(ctx, need, &fd);
 	if (ret)
 		goto free;
-	memset(&b, 0, sizeof(b));
-	b.items = (uintptr_t)items;
-	b.count = n;
-	b.item_size = sizeof(*items);
-	b.flags = SYNCMAP_BATCH_STOP;
-	if (ioctl(fd, cmd, &b)) {
-		ret = map_fail(ctx, errno);
+	if (cmd == GROUP_STORE)
+		ret = syncmap_batch_store(fd, items, n, SYNCMAP_BATCH_STOP);
+	else if (cmd == GROUP_LOAD)
+		ret = syncmap_batch_load(fd, items, n, SYNCMAP_BATCH_STOP);
+	else
+		ret = syncmap_batch_delete(fd, items, n, SYNCMAP_BATCH_STOP);
+	if (ret < 0) {
+		ret = map_fail(ctx, -ret);
 		goto free;
 	}
-	for (i = 0; i < b.done; i++) {
+	done = ret;
+	for (i = 0; i < done; i++) {
 		ctx->line = lines[i].no;
 		if (items[i].result < 0) {
 			explain_sizes(ctx, -items[i].result, ctx->map,
 				      args[i * nargs].len,
-				      cmd == SYNCMAP_IOC_BATCH_STORE ?
+				      cmd == GROUP_STORE ?
 				      args[i * nargs + 1].len : 0, 0);
 			ret = fail(ctx, -items[i].result, "");
 			goto free;
 		}
-		if (cmd == SYNCMAP_IOC_BATCH_LOAD)
+		if (cmd == GROUP_LOAD)
 			print_load(ctx, items[i].result == 1,
 				   out + i * SYNCMAP_VALUE_MAX,
 				   items[i].value_len);
@@ -172,7 +180,7 @@ static int run_lines(struct ctx *ctx, struct line *lines, size_t n)
 {
 	const struct cmd *cmd;
 	size_t i = 0, j, max;
-	unsigned long gcmd;
+	enum group gcmd;
 	int need, ret;
 
 	while (i < n) {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "syncmapctl.h"
@@ -118,22 +117,16 @@ static void explain_caps(struct ctx *ctx)
 static int map_state(const char *name, struct syncmap_map_info *m,
 		     struct syncmap_stats *s)
 {
-	const char *path = getenv("SYNCMAP_DEVICE");
-	int fd, ret = 0;
+	int fd, ret;
 
-	if (!path || !*path)
-		path = SYNCMAP_DEVICE;
-	memset(m, 0, sizeof(*m));
 	if (strlen(name) >= sizeof(m->name))
 		return -ENAMETOOLONG;
-	memcpy(m->name, name, strlen(name));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = syncmap_open_path(device_path(), O_RDONLY);
 	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SYNCMAP_IOC_INFO, m))
-		ret = -errno;
+		return fd;
+	ret = syncmap_info(fd, name, m);
 	close(fd);
-	return ret ? ret : map_query(name, SYNCMAP_IOC_STATS, s);
+	return ret ? ret : map_stats(name, s);
 }
 
 /*

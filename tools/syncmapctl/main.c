@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "syncmapctl.h"
@@ -277,6 +276,14 @@ static int open_flags(int need)
 	}
 }
 
+/* The device: $SYNCMAP_DEVICE if set and not empty, else /dev/syncmap. */
+const char *device_path(void)
+{
+	const char *path = getenv("SYNCMAP_DEVICE");
+
+	return path && *path ? path : SYNCMAP_DEVICE;
+}
+
 /**
  * device_open() - open the device, unbound
  * @ctx: the command.
@@ -287,29 +294,16 @@ static int open_flags(int need)
  */
 int device_open(struct ctx *ctx, int need, int *fd)
 {
-	const char *path = getenv("SYNCMAP_DEVICE");
+	const char *path = device_path();
 
-	if (!path || !*path)
-		path = SYNCMAP_DEVICE;
-	*fd = open(path, open_flags(need) | O_CLOEXEC);
+	*fd = syncmap_open_path(path, open_flags(need));
 	if (*fd < 0) {
-		int err = errno;
+		int err = -*fd;
 
 		explain_device(ctx, err, path, need);
 		return fail(ctx, err, "cannot open %s", path);
 	}
 	return EXIT_OK;
-}
-
-static int bind_map(int fd, const char *name)
-{
-	struct syncmap_ioc_name a;
-
-	memset(&a, 0, sizeof(a));
-	if (strlen(name) >= sizeof(a.name))
-		return -ENAMETOOLONG;
-	memcpy(a.name, name, strlen(name));
-	return ioctl(fd, SYNCMAP_IOC_BIND, &a) ? -errno : 0;
 }
 
 void map_fd_drop(struct ctx *ctx)
@@ -345,7 +339,7 @@ int map_fd(struct ctx *ctx, int need, int *fd)
 		ret = device_open(ctx, want, fd);
 		if (ret)
 			return ret;
-		ret = bind_map(*fd, ctx->map);
+		ret = syncmap_bind(*fd, ctx->map);
 		if (!ret)
 			break;
 		close(*fd);
@@ -360,43 +354,69 @@ int map_fd(struct ctx *ctx, int need, int *fd)
 	return EXIT_OK;
 }
 
-/* A map name into a uapi name field; the kernel judges its characters. */
-int name_copy(struct ctx *ctx, char *dst, const struct arg *a)
+/*
+ * A map name as the library takes it: a C string shorter than the uapi's
+ * name field.  The kernel judges its characters.
+ */
+int name_check(struct ctx *ctx, const struct arg *a)
 {
 	int err = a->len >= SYNCMAP_NAME_MAX ? ENAMETOOLONG : EINVAL;
 
-	memset(dst, 0, SYNCMAP_NAME_MAX);
 	if (a->len >= SYNCMAP_NAME_MAX || memchr(a->s, 0, a->len)) {
 		explain(ctx, err, a->s);
 		return fail(ctx, err, "map name '%s'", a->s);
 	}
-	memcpy(dst, a->s, a->len);
 	return EXIT_OK;
 }
 
+/* A file of its own bound to map @name, for reading: the fd or -errno. */
+static int map_open_read(const char *name)
+{
+	int fd, ret;
+
+	fd = syncmap_open_path(device_path(), O_RDONLY);
+	if (fd < 0)
+		return fd;
+	ret = syncmap_bind(fd, name);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 /**
- * map_query() - one read-only request on map @name, through a file of its own
+ * map_stats() - the counters of map @name, through a file of its own
  * @name: the map.
- * @cmd: the ioctl, SYNCMAP_IOC_STATS or SYNCMAP_IOC_HEALTH.
- * @arg: its argument, zeroed here.
+ * @s: filled in.
  *
  * Return: 0 or -errno.
  */
-int map_query(const char *name, unsigned long cmd, void *arg)
+int map_stats(const char *name, struct syncmap_stats *s)
 {
-	const char *path = getenv("SYNCMAP_DEVICE");
-	size_t size = _IOC_SIZE(cmd);
-	int fd, ret;
+	int fd = map_open_read(name), ret;
 
-	if (!path || !*path)
-		path = SYNCMAP_DEVICE;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
-	ret = bind_map(fd, name);
-	memset(arg, 0, size);
-	if (!ret && ioctl(fd, cmd, arg))
-		ret = -errno;
+		return fd;
+	ret = syncmap_stats(fd, s);
+	close(fd);
+	return ret;
+}
+
+/**
+ * map_health() - the health checks of map @name, through a file of its own
+ * @name: the map.
+ * @h: filled in.
+ *
+ * Return: 0 or -errno.
+ */
+int map_health(const char *name, struct syncmap_health *h)
+{
+	int fd = map_open_read(name), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = syncmap_health(fd, h);
 	close(fd);
 	return ret;
 }

@@ -3,14 +3,13 @@
  * syncmapctl: the operations on one map (the map of -m).
  *
  * Each command parses its byte strings, binds a file to the map with the
- * access it needs, runs one ioctl and prints its result.  A negative
+ * access it needs, runs one libsyncmap operation and prints its result.  A negative
  * result (absent key, cas or cad that did not happen) is a success.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "syncmapctl.h"
 
@@ -42,56 +41,91 @@ static void free_args(struct bytes *b, int n)
 		bytes_free(&b[n]);
 }
 
+/* The operations of this file, as libsyncmap has them. */
+enum op {
+	OP_STORE,
+	OP_LOAD,
+	OP_LOAD_OR_STORE,
+	OP_LOAD_AND_DELETE,
+	OP_DELETE,
+	OP_SWAP,
+	OP_CAS,
+	OP_CAD,
+};
+
+/* What an operation returned: its result, and the value in value_buf. */
+struct op_out {
+	bool result;
+	size_t len;
+};
+
 /*
- * Run one operation ioctl on the map.  @key, @value and @old may be NULL;
- * @want_value points the output at value_buf.
+ * Run one operation on the map.  @value (or the new value of a cas) and
+ * @old may be NULL; a value that comes back lands in value_buf.
  */
-static int run_op(struct ctx *ctx, int need, unsigned long cmd,
+static int run_op(struct ctx *ctx, int need, enum op op,
 		  const struct bytes *key, const struct bytes *value,
-		  const struct bytes *old, bool want_value,
-		  struct syncmap_ioc_op *op)
+		  const struct bytes *old, struct op_out *out)
 {
+	const void *k = key->data;
+	size_t kl = key->len, len = 0;
 	int fd, ret;
 
 	ret = map_fd(ctx, need, &fd);
 	if (ret)
 		return ret;
-	memset(op, 0, sizeof(*op));
-	op->key = (uintptr_t)key->data;
-	op->key_len = key->len;
-	if (value) {
-		op->value = (uintptr_t)value->data;
-		op->value_len = value->len;
+	switch (op) {
+	case OP_STORE:
+		ret = syncmap_store(fd, k, kl, value->data, value->len);
+		break;
+	case OP_LOAD:
+		ret = syncmap_load(fd, k, kl, value_buf, sizeof(value_buf),
+				   &len);
+		break;
+	case OP_LOAD_OR_STORE:
+		ret = syncmap_load_or_store(fd, k, kl, value->data, value->len,
+					    value_buf, sizeof(value_buf), &len);
+		break;
+	case OP_LOAD_AND_DELETE:
+		ret = syncmap_load_and_delete(fd, k, kl, value_buf,
+					      sizeof(value_buf), &len);
+		break;
+	case OP_DELETE:
+		ret = syncmap_delete(fd, k, kl);
+		break;
+	case OP_SWAP:
+		ret = syncmap_swap(fd, k, kl, value->data, value->len,
+				   value_buf, sizeof(value_buf), &len);
+		break;
+	case OP_CAS:
+		ret = syncmap_compare_and_swap(fd, k, kl, old->data, old->len,
+					       value->data, value->len);
+		break;
+	case OP_CAD:
+		ret = syncmap_compare_and_delete(fd, k, kl, old->data,
+						 old->len);
+		break;
 	}
-	if (old) {
-		op->old = (uintptr_t)old->data;
-		op->old_len = old->len;
-	}
-	if (want_value) {
-		op->buf = (uintptr_t)value_buf;
-		op->buf_size = sizeof(value_buf);
-	}
-	if (ioctl(fd, cmd, op)) {
-		int err = errno;
-
-		explain_sizes(ctx, err, ctx->map, key->len,
+	if (ret < 0) {
+		explain_sizes(ctx, -ret, ctx->map, key->len,
 			      value ? value->len : 0, old ? old->len : 0);
-		return fail(ctx, err, "");
+		return fail(ctx, -ret, "");
 	}
+	out->result = ret;
+	out->len = len;
 	return EXIT_OK;
 }
 
 int do_store(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes b[2];
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 2, b);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_WRITE, SYNCMAP_IOC_STORE, &b[0], &b[1], NULL,
-		     false, &op);
+	ret = run_op(ctx, NEED_WRITE, OP_STORE, &b[0], &b[1], NULL, &op);
 	free_args(b, 2);
 	return ret ? ret : print_ok(ctx);
 }
@@ -126,19 +160,18 @@ int print_load(struct ctx *ctx, bool found, const void *value, size_t len)
 
 int do_load(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes key;
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 1, &key);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ, SYNCMAP_IOC_LOAD, &key, NULL, NULL, true,
-		     &op);
+	ret = run_op(ctx, NEED_READ, OP_LOAD, &key, NULL, NULL, &op);
 	bytes_free(&key);
 	if (ret)
 		return ret;
-	return print_load(ctx, op.result, value_buf, op.out_len);
+	return print_load(ctx, op.result, value_buf, op.len);
 }
 
 /* {"loaded":BOOL,"value":STR|null}, or a line for people. */
@@ -164,71 +197,70 @@ static int print_loaded(struct ctx *ctx, bool loaded, bool has_value,
 
 int do_load_or_store(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes b[2];
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 2, b);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_LOAD_OR_STORE,
-		     &b[0], &b[1], NULL, true, &op);
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, OP_LOAD_OR_STORE, &b[0],
+		     &b[1], NULL, &op);
 	free_args(b, 2);
 	if (ret)
 		return ret;
 	/* The value now in the map: the loaded one, or the one stored. */
-	return print_loaded(ctx, op.result, true, op.out_len, "loaded: ",
+	return print_loaded(ctx, op.result, true, op.len, "loaded: ",
 			    "stored: ");
 }
 
 int do_load_and_delete(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes key;
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 1, &key);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_LOAD_AND_DELETE,
-		     &key, NULL, NULL, true, &op);
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, OP_LOAD_AND_DELETE, &key,
+		     NULL, NULL, &op);
 	bytes_free(&key);
 	if (ret)
 		return ret;
-	return print_loaded(ctx, op.result, op.result, op.out_len,
+	return print_loaded(ctx, op.result, op.result, op.len,
 			    "deleted: ", "(not found)");
 }
 
 int do_delete(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes key;
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 1, &key);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_WRITE, SYNCMAP_IOC_DELETE, &key, NULL, NULL,
-		     false, &op);
+	ret = run_op(ctx, NEED_WRITE, OP_DELETE, &key, NULL, NULL, &op);
 	bytes_free(&key);
 	return ret ? ret : print_ok(ctx);
 }
 
 int do_swap(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes b[2];
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 2, b);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_SWAP, &b[0],
-		     &b[1], NULL, true, &op);
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, OP_SWAP, &b[0], &b[1], NULL,
+		     &op);
 	free_args(b, 2);
 	if (ret)
 		return ret;
-	return print_loaded(ctx, op.result, op.result, op.out_len,
+	return print_loaded(ctx, op.result, op.result, op.len,
 			    "previous: ", "previous: (none)");
 }
 
@@ -247,15 +279,15 @@ static int print_happened(struct ctx *ctx, const char *field, bool yes,
 
 int do_cas(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes b[3];
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 3, b);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_CAS, &b[0],
-		     &b[2], &b[1], false, &op);
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, OP_CAS, &b[0], &b[2], &b[1],
+		     &op);
 	free_args(b, 3);
 	if (ret)
 		return ret;
@@ -265,15 +297,15 @@ int do_cas(struct ctx *ctx, int argc, const struct arg *argv)
 
 int do_cad(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_op op;
+	struct op_out op;
 	struct bytes b[2];
 	int ret;
 
 	ret = parse_args(ctx, argc, argv, 2, b);
 	if (ret)
 		return ret;
-	ret = run_op(ctx, NEED_READ | NEED_WRITE, SYNCMAP_IOC_CAD, &b[0],
-		     NULL, &b[1], false, &op);
+	ret = run_op(ctx, NEED_READ | NEED_WRITE, OP_CAD, &b[0], NULL, &b[1],
+		     &op);
 	free_args(b, 2);
 	if (ret)
 		return ret;
@@ -283,7 +315,6 @@ int do_cad(struct ctx *ctx, int argc, const struct arg *argv)
 
 int do_clear(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_clear c;
 	int fd, ret;
 
 	(void)argv;
@@ -292,15 +323,15 @@ int do_clear(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = map_fd(ctx, NEED_WRITE, &fd);
 	if (ret)
 		return ret;
-	memset(&c, 0, sizeof(c));
-	if (ioctl(fd, SYNCMAP_IOC_CLEAR, &c))
-		return map_fail(ctx, errno);
+	ret = syncmap_clear(fd);
+	if (ret)
+		return map_fail(ctx, -ret);
 	return print_ok(ctx);
 }
 
 int do_len(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_len l;
+	__u64 len;
 	int fd, ret;
 
 	(void)argv;
@@ -309,15 +340,15 @@ int do_len(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
-	memset(&l, 0, sizeof(l));
-	if (ioctl(fd, SYNCMAP_IOC_LEN, &l))
-		return map_fail(ctx, errno);
+	ret = syncmap_len(fd, &len);
+	if (ret)
+		return map_fail(ctx, -ret);
 	if (ctx->json) {
 		jw_start_object(ctx->jw);
-		jw_uint_field(ctx->jw, "len", l.len);
+		jw_uint_field(ctx->jw, "len", len);
 		jw_end_object(ctx->jw);
 	} else {
-		printf("%llu\n", (unsigned long long)l.len);
+		printf("%llu\n", (unsigned long long)len);
 	}
 	return EXIT_OK;
 }
@@ -329,34 +360,49 @@ struct walk_out {
 	size_t room;
 };
 
-static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
+/* Append one record to @w, in the layout SYNCMAP_IOC_WALK gives it. */
+static int walk_append(struct walk_out *w, const void *key, size_t key_len,
+		       const void *value, size_t value_len)
 {
-	size_t chunk = 256 * 1024;
-	struct syncmap_ioc_walk arg;
+	size_t size = SYNCMAP_WALK_ENTRY_SIZE(key_len, value_len);
+	struct syncmap_walk_entry e = { key_len, value_len };
 	unsigned char *p;
 
-	memset(&arg, 0, sizeof(arg));
-	do {
-		if (w->room - w->len < chunk) {
-			w->room = w->room * 2 + chunk;
-			p = realloc(w->data, w->room);
-			if (!p)
-				return no_memory(ctx);
-			w->data = p;
+	if (w->room - w->len < size) {
+		w->room = w->room * 2 + size;
+		p = realloc(w->data, w->room);
+		if (!p)
+			return -ENOMEM;
+		w->data = p;
+	}
+	p = w->data + w->len;
+	memset(p, 0, size);
+	memcpy(p, &e, sizeof(e));
+	memcpy(p + sizeof(e), key, key_len);
+	memcpy(p + sizeof(e) + key_len, value, value_len);
+	w->len += size;
+	return 0;
+}
+
+/* Every record of a walk of the map bound to @fd, before any is printed. */
+static int walk_all(struct ctx *ctx, int fd, struct walk_out *w)
+{
+	const void *key, *value;
+	size_t key_len, value_len;
+	struct syncmap_walk *walk;
+	int ret;
+
+	if (syncmap_walk_new(fd, 0, &walk))
+		return no_memory(ctx);
+	while ((ret = syncmap_walk_next(walk, &key, &key_len, &value,
+					&value_len)) > 0) {
+		if (walk_append(w, key, key_len, value, value_len)) {
+			syncmap_walk_free(walk);
+			return no_memory(ctx);
 		}
-		arg.buf = (uintptr_t)(w->data + w->len);
-		arg.buf_size = chunk;
-		arg.flags = 0;
-		if (ioctl(fd, SYNCMAP_IOC_WALK, &arg)) {
-			if (errno == ERANGE && arg.bytes > chunk) {
-				chunk = arg.bytes;
-				continue;
-			}
-			return map_fail(ctx, errno);
-		}
-		w->len += arg.bytes;
-	} while (arg.cursor);
-	return EXIT_OK;
+	}
+	syncmap_walk_free(walk);
+	return ret ? map_fail(ctx, -ret) : EXIT_OK;
 }
 
 /* The record of a walk at *@off, advancing *@off past it; false at the end. */

@@ -5,12 +5,9 @@
  * checks and the policy.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "syncmapctl.h"
 
@@ -62,9 +59,9 @@ int do_health(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = map_fd(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
-	memset(&h, 0, sizeof(h));
-	if (ioctl(fd, SYNCMAP_IOC_HEALTH, &h))
-		return map_fail(ctx, errno);
+	ret = syncmap_health(fd, &h);
+	if (ret)
+		return map_fail(ctx, -ret);
 	if (ctx->json) {
 		jw_start_object(ctx->jw);
 		jw_name(ctx->jw, "checks");
@@ -202,9 +199,9 @@ int do_policy(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = map_fd(ctx, argc ? NEED_READ | NEED_WRITE : NEED_READ, &fd);
 	if (ret)
 		return ret;
-	memset(&p, 0, sizeof(p));
-	if (ioctl(fd, SYNCMAP_IOC_POLICY_GET, &p))
-		return map_fail(ctx, errno);
+	ret = syncmap_policy_get(fd, &p);
+	if (ret)
+		return map_fail(ctx, -ret);
 	if (!argc) {
 		policy_print(ctx, &p);
 		return EXIT_OK;
@@ -212,8 +209,9 @@ int do_policy(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = policy_parse(ctx, argc, argv, &p);
 	if (ret)
 		return ret;
-	if (ioctl(fd, SYNCMAP_IOC_POLICY_SET, &p))
-		return map_fail(ctx, errno);
+	ret = syncmap_policy_set(fd, &p);
+	if (ret)
+		return map_fail(ctx, -ret);
 	return print_ok(ctx);
 }
 
@@ -227,11 +225,13 @@ int policy_apply(struct ctx *ctx, const char *name,
 	map_fd_drop(ctx);
 	ctx->map = name;
 	ret = map_fd(ctx, NEED_WRITE, &fd);
-	if (!ret && ioctl(fd, SYNCMAP_IOC_POLICY_SET, p)) {
-		int err = errno;
+	if (!ret) {
+		int err = -syncmap_policy_set(fd, p);
 
-		explain(ctx, err, name);
-		ret = fail(ctx, err, "policy of map '%s'", name);
+		if (err) {
+			explain(ctx, err, name);
+			ret = fail(ctx, err, "policy of map '%s'", name);
+		}
 	}
 	map_fd_drop(ctx);
 	ctx->map = saved;
@@ -240,7 +240,6 @@ int policy_apply(struct ctx *ctx, const char *name,
 
 int do_compact(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_compact c;
 	int fd, ret;
 
 	(void)argv;
@@ -249,9 +248,9 @@ int do_compact(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = map_fd(ctx, NEED_WRITE, &fd);
 	if (ret)
 		return ret;
-	memset(&c, 0, sizeof(c));
-	if (ioctl(fd, SYNCMAP_IOC_COMPACT, &c))
-		return map_fail(ctx, errno);
+	ret = syncmap_compact(fd);
+	if (ret)
+		return map_fail(ctx, -ret);
 	return print_ok(ctx);
 }
 
@@ -266,8 +265,7 @@ void prometheus_health(const struct syncmap_map_info *maps, const bool *ok,
 	if (!h || !got)
 		goto out;
 	for (i = 0; i < n; i++)
-		got[i] = ok[i] &&
-			 !map_query(maps[i].name, SYNCMAP_IOC_HEALTH, &h[i]);
+		got[i] = ok[i] && !map_health(maps[i].name, &h[i]);
 	for (j = 0; j < N_CHECKS; j++) {
 		printf("# HELP syncmap_health_%s %s\n", checks[j].name,
 		       checks[j].help);

@@ -9,26 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "syncmapctl.h"
 
-/* Run one registry ioctl on a fresh unbound file. */
-static int registry_ioctl(struct ctx *ctx, int need, unsigned long cmd,
-			  void *arg, const char *name)
+/*
+ * Report how a registry request on map @name went: @ret is its 0 or
+ * -errno, through a fresh unbound file opened for @need.
+ */
+static int registry_done(struct ctx *ctx, int need, int ret, const char *name)
 {
-	int fd, ret, err;
-
-	ret = device_open(ctx, need, &fd);
-	if (ret)
-		return ret;
-	ret = ioctl(fd, cmd, arg);
-	err = errno;
-	close(fd);
 	if (ret) {
-		explain(ctx, err, name);
-		return fail(ctx, err, "map '%s'", name);
+		explain(ctx, -ret, name);
+		return fail(ctx, -ret, "map '%s'", name);
 	}
 	/* The name may stand for another map now, or another mode. */
 	if (need & NEED_WRITE)
@@ -38,28 +31,24 @@ static int registry_ioctl(struct ctx *ctx, int need, unsigned long cmd,
 
 int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_create c;
+	uint64_t max_entries = 0, max_bytes = 0;
 	struct syncmap_policy p;
+	uint32_t mode = 0600;
 	bool policy = false;
-	int i, ret;
+	int i, fd, ret;
 
 	if (argc < 1 || !(argc % 2))
 		return usage_args(ctx, argc);
-	memset(&c, 0, sizeof(c));
 	memset(&p, 0, sizeof(p));
-	c.mode = 0600;
 	for (i = 1; i < argc; i += 2) {
 		const struct arg *v = &argv[i + 1];
-		uint64_t n;
 
 		if (!strcmp(argv[i].s, "mode")) {
-			ret = parse_mode(ctx, v, &c.mode);
+			ret = parse_mode(ctx, v, &mode);
 		} else if (!strcmp(argv[i].s, "max-entries")) {
-			ret = parse_u64(ctx, v, "max-entries", &n);
-			c.max_entries = n;
+			ret = parse_u64(ctx, v, "max-entries", &max_entries);
 		} else if (!strcmp(argv[i].s, "max-bytes")) {
-			ret = parse_u64(ctx, v, "max-bytes", &n);
-			c.max_bytes = n;
+			ret = parse_u64(ctx, v, "max-bytes", &max_bytes);
 		} else if (!strcmp(argv[i].s, "policy")) {
 			ret = policy_parse(ctx, 1, v, &p);
 			policy = true;
@@ -71,48 +60,57 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 		if (ret)
 			return ret;
 	}
-	ret = name_copy(ctx, c.name, &argv[0]);
+	ret = name_check(ctx, &argv[0]);
 	if (ret)
 		return ret;
-	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_CREATE, &c,
-			     argv[0].s);
+	ret = device_open(ctx, NEED_WRITE, &fd);
+	if (ret)
+		return ret;
+	ret = syncmap_create(fd, argv[0].s, mode, max_entries, max_bytes);
+	close(fd);
+	ret = registry_done(ctx, NEED_WRITE, ret, argv[0].s);
 	if (!ret && policy)
-		ret = policy_apply(ctx, c.name, &p);
+		ret = policy_apply(ctx, argv[0].s, &p);
 	return ret ? ret : print_ok(ctx);
 }
 
 int do_destroy(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_name a;
-	int ret;
+	int fd, ret;
 
 	if (argc != 1)
 		return usage_args(ctx, argc);
-	memset(&a, 0, sizeof(a));
-	ret = name_copy(ctx, a.name, &argv[0]);
+	ret = name_check(ctx, &argv[0]);
 	if (ret)
 		return ret;
-	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_DESTROY, &a,
-			     argv[0].s);
+	ret = device_open(ctx, NEED_WRITE, &fd);
+	if (ret)
+		return ret;
+	ret = syncmap_destroy(fd, argv[0].s);
+	close(fd);
+	ret = registry_done(ctx, NEED_WRITE, ret, argv[0].s);
 	return ret ? ret : print_ok(ctx);
 }
 
 int do_chmod(struct ctx *ctx, int argc, const struct arg *argv)
 {
-	struct syncmap_ioc_chmod c;
-	int ret;
+	uint32_t mode;
+	int fd, ret;
 
 	if (argc != 2)
 		return usage_args(ctx, argc);
-	memset(&c, 0, sizeof(c));
-	ret = parse_mode(ctx, &argv[1], &c.mode);
+	ret = parse_mode(ctx, &argv[1], &mode);
 	if (ret)
 		return ret;
-	ret = name_copy(ctx, c.name, &argv[0]);
+	ret = name_check(ctx, &argv[0]);
 	if (ret)
 		return ret;
-	ret = registry_ioctl(ctx, NEED_WRITE, SYNCMAP_IOC_CHMOD, &c,
-			     argv[0].s);
+	ret = device_open(ctx, NEED_WRITE, &fd);
+	if (ret)
+		return ret;
+	ret = syncmap_chmod(fd, argv[0].s, mode);
+	close(fd);
+	ret = registry_done(ctx, NEED_WRITE, ret, argv[0].s);
 	return ret ? ret : print_ok(ctx);
 }
 
@@ -126,41 +124,17 @@ int do_chmod(struct ctx *ctx, int argc, const struct arg *argv)
  */
 int list_maps(struct ctx *ctx, struct syncmap_map_info **maps, size_t *n)
 {
-	struct syncmap_map_info page[64], *all = NULL, *p;
-	struct syncmap_ioc_list l;
-	int fd, ret, err;
+	int fd, ret;
 
 	*maps = NULL;
 	*n = 0;
 	ret = device_open(ctx, NEED_READ, &fd);
 	if (ret)
 		return ret;
-	memset(&l, 0, sizeof(l));
-	do {
-		l.maps = (uintptr_t)page;
-		l.count = ARRAY_SIZE(page);
-		l.info_size = sizeof(page[0]);
-		if (ioctl(fd, SYNCMAP_IOC_LIST, &l)) {
-			err = errno;
-			close(fd);
-			free(all);
-			return fail(ctx, err, "");
-		}
-		if (!l.count)
-			break;
-		p = realloc(all, (*n + l.count) * sizeof(*all));
-		if (!p) {
-			close(fd);
-			free(all);
-			return no_memory(ctx);
-		}
-		all = p;
-		memcpy(all + *n, page, l.count * sizeof(*all));
-		*n += l.count;
-		memcpy(l.after, page[l.count - 1].name, sizeof(l.after));
-	} while (l.count == ARRAY_SIZE(page));
+	ret = syncmap_list_all(fd, maps, n);
 	close(fd);
-	*maps = all;
+	if (ret)
+		return fail(ctx, -ret, "");
 	return EXIT_OK;
 }
 
@@ -232,17 +206,21 @@ int do_info(struct ctx *ctx, int argc, const struct arg *argv)
 	struct arg name = { ctx->map, strlen(ctx->map), false };
 	struct syncmap_map_info m;
 	char buf[24];
-	int ret;
+	int fd, ret;
 
 	if (argc > 1)
 		return usage_args(ctx, argc);
 	if (argc)
 		name = argv[0];
-	memset(&m, 0, sizeof(m));
-	ret = name_copy(ctx, m.name, &name);
+	ret = name_check(ctx, &name);
 	if (ret)
 		return ret;
-	ret = registry_ioctl(ctx, NEED_READ, SYNCMAP_IOC_INFO, &m, name.s);
+	ret = device_open(ctx, NEED_READ, &fd);
+	if (ret)
+		return ret;
+	ret = syncmap_info(fd, name.s, &m);
+	close(fd);
+	ret = registry_done(ctx, NEED_READ, ret, name.s);
 	if (ret)
 		return ret;
 	if (ctx->json) {

@@ -10,13 +10,10 @@
  * counters and only on them, a HELP and a TYPE line for every metric.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "syncmapctl.h"
 
@@ -96,10 +93,9 @@ static uint64_t stat_value(const struct syncmap_stats *s,
 /* The counters of the map bound to @fd. */
 static int get_stats(struct ctx *ctx, int fd, struct syncmap_stats *s)
 {
-	memset(s, 0, sizeof(*s));
-	if (ioctl(fd, SYNCMAP_IOC_STATS, s))
-		return map_fail(ctx, errno);
-	return EXIT_OK;
+	int ret = syncmap_stats(fd, s);
+
+	return ret ? map_fail(ctx, -ret) : EXIT_OK;
 }
 
 /* One sample: NAME{map="MAP"} VALUE, nanoseconds as exact seconds. */
@@ -139,7 +135,7 @@ static int prometheus(struct ctx *ctx)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		ret = map_query(maps[i].name, SYNCMAP_IOC_STATS, &stats[i]);
+		ret = map_stats(maps[i].name, &stats[i]);
 		/* A map destroyed since the list is simply not shown. */
 		if (ret == -ENOENT && !ctx->map_given)
 			continue;

@@ -6,7 +6,8 @@
  * map.c runs the operations on a map, registry.c the named-map commands,
  * stats.c the counters, batch.c the batch files.  Every command prints
  * through json_writer.c under -j, and plainly otherwise; errors.c says
- * what each error means for the person who ran the command.
+ * what each error means for the person who ran the command.  Requests
+ * go to the kernel through libsyncmap (tools/lib/syncmap).
  */
 #ifndef SYNCMAPCTL_H
 #define SYNCMAPCTL_H
@@ -15,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <syncmap.h>
+
 #include "json_writer.h"
-#include "syncmap.h"
 
 #define SYNCMAPCTL_VERSION	"0.1"
 
@@ -103,17 +105,19 @@ __printf(3, 4) int fail(struct ctx *ctx, int err, const char *fmt, ...);
 __printf(2, 3) int usage_error(struct ctx *ctx, const char *fmt, ...);
 int usage_args(struct ctx *ctx, int argc);
 void cmd_list(struct ctx *ctx);
+const char *device_path(void);
 int device_open(struct ctx *ctx, int need, int *fd);
 int map_fd(struct ctx *ctx, int need, int *fd);
 void map_fd_drop(struct ctx *ctx);
-int name_copy(struct ctx *ctx, char *dst, const struct arg *a);
+int name_check(struct ctx *ctx, const struct arg *a);
 int parse_u64(struct ctx *ctx, const struct arg *a, const char *what,
 	      uint64_t *v);
 int parse_mode(struct ctx *ctx, const struct arg *a, uint32_t *mode);
 int no_memory(struct ctx *ctx);
 int map_fail(struct ctx *ctx, int err);
 int print_ok(struct ctx *ctx);
-int map_query(const char *name, unsigned long cmd, void *arg);
+int map_stats(const char *name, struct syncmap_stats *s);
+int map_health(const char *name, struct syncmap_health *h);
 
 /* errors.c */
 __printf(2, 3) void detail_set(struct ctx *ctx, const char *fmt, ...);
