@@ -75,6 +75,7 @@ install: modules
 		$(DESTDIR)$(PREFIX)/share/man/man8/syncmapctl.8
 	install -D -m 644 include/uapi/syncmap.h $(DESTDIR)$(PREFIX)/include/linux/syncmap.h
 	install -D -m 644 tools/udev/60-syncmap.rules $(DESTDIR)$(UDEVDIR)/60-syncmap.rules
+	$(MAKE) -C tools/lib/syncmap OUTPUT=$(INSTALL_BUILD)libsyncmap/ DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 
 uninstall:
 	@test -n "$(KRELEASE)" || { echo "cannot tell KDIR's kernel release" >&2; exit 1; }
