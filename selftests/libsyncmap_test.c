@@ -15,8 +15,6 @@
 
 #include "kselftest_harness.h"
 
-#define V(s)	s, strlen(s)
-
 /* A name no other test uses. */
 static void unique(char *name, const char *what)
 {
@@ -53,25 +51,26 @@ FIXTURE_TEARDOWN(lib)
 
 TEST(open_bind_errors)
 {
+	char long_name[SYNCMAP_NAME_MAX + 1];
 	int fd, dev;
 
 	EXPECT_EQ(-ENOENT, syncmap_open_path("/dev/syncmap-absent", O_RDONLY));
 	EXPECT_EQ(-EINVAL, syncmap_open_path(NULL, O_RDONLY));
 	EXPECT_EQ(-ENOENT, syncmap_open_map("lib-no-such-map", O_RDONLY));
-	EXPECT_EQ(-ENAMETOOLONG, syncmap_open_map(
-		"0123456789012345678901234567890123456789012345678901234567890123",
-		O_RDONLY));
+	memset(long_name, 'n', SYNCMAP_NAME_MAX);
+	long_name[SYNCMAP_NAME_MAX] = '\0';
+	EXPECT_EQ(-ENAMETOOLONG, syncmap_open_map(long_name, O_RDONLY));
 	EXPECT_EQ(-EINVAL, syncmap_open_map(".hidden", O_RDONLY));
 
 	fd = syncmap_open(O_RDONLY);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	/* Unbound: operations refuse. */
-	EXPECT_EQ(-EBADFD, syncmap_load(fd, V("k"), NULL, 0, NULL));
+	EXPECT_EQ(-EBADFD, syncmap_load(fd, "k", 1, NULL, 0, NULL));
 	EXPECT_EQ(0, syncmap_bind(fd, SYNCMAP_DEFAULT_NAME));
 	EXPECT_EQ(-EBUSY, syncmap_bind(fd, SYNCMAP_DEFAULT_NAME));
 	/* Read-only: no mutation. */
-	EXPECT_EQ(-EBADF, syncmap_store(fd, V("k"), V("v")));
+	EXPECT_EQ(-EBADF, syncmap_store(fd, "k", 1, "v", 1));
 	close(fd);
 
 	dev = syncmap_open(O_WRONLY);
@@ -159,48 +158,48 @@ TEST_F(lib, operations)
 	size_t len = 99;
 	__u64 n;
 
-	EXPECT_EQ(0, syncmap_load(self->fd, V("k"), buf, sizeof(buf), &len));
-	EXPECT_EQ(0, syncmap_store(self->fd, V("k"), V("v1")));
-	EXPECT_EQ(1, syncmap_load(self->fd, V("k"), buf, sizeof(buf), &len));
+	EXPECT_EQ(0, syncmap_load(self->fd, "k", 1, buf, sizeof(buf), &len));
+	EXPECT_EQ(0, syncmap_store(self->fd, "k", 1, "v1", 2));
+	EXPECT_EQ(1, syncmap_load(self->fd, "k", 1, buf, sizeof(buf), &len));
 	EXPECT_EQ(2U, len);
 	EXPECT_EQ(0, memcmp(buf, "v1", 2));
 	/* A value that does not fit: the size needed. */
-	EXPECT_EQ(-ERANGE, syncmap_load(self->fd, V("k"), buf, 1, &len));
+	EXPECT_EQ(-ERANGE, syncmap_load(self->fd, "k", 1, buf, 1, &len));
 	EXPECT_EQ(2U, len);
 	/* Empty key, empty value. */
 	EXPECT_EQ(0, syncmap_store(self->fd, NULL, 0, NULL, 0));
 	EXPECT_EQ(1, syncmap_load(self->fd, NULL, 0, buf, sizeof(buf), &len));
 	EXPECT_EQ(0U, len);
 
-	EXPECT_EQ(1, syncmap_load_or_store(self->fd, V("k"), V("xx"), buf,
+	EXPECT_EQ(1, syncmap_load_or_store(self->fd, "k", 1, "xx", 2, buf,
 					   sizeof(buf), &len));
 	EXPECT_EQ(0, memcmp(buf, "v1", len));
-	EXPECT_EQ(0, syncmap_load_or_store(self->fd, V("k2"), V("w"), buf,
+	EXPECT_EQ(0, syncmap_load_or_store(self->fd, "k2", 2, "w", 1, buf,
 					   sizeof(buf), &len));
 	EXPECT_EQ(1U, len);
 	EXPECT_EQ('w', buf[0]);
 
-	EXPECT_EQ(1, syncmap_swap(self->fd, V("k"), V("v2"), buf, sizeof(buf),
+	EXPECT_EQ(1, syncmap_swap(self->fd, "k", 1, "v2", 2, buf, sizeof(buf),
 				  &len));
 	EXPECT_EQ(0, memcmp(buf, "v1", len));
-	EXPECT_EQ(0, syncmap_swap(self->fd, V("k3"), V("z"), buf, sizeof(buf),
+	EXPECT_EQ(0, syncmap_swap(self->fd, "k3", 2, "z", 1, buf, sizeof(buf),
 				  &len));
 
-	EXPECT_EQ(0, syncmap_compare_and_swap(self->fd, V("k"), V("v1"),
-					      V("v3")));
-	EXPECT_EQ(1, syncmap_compare_and_swap(self->fd, V("k"), V("v2"),
-					      V("v3")));
-	EXPECT_EQ(0, syncmap_compare_and_delete(self->fd, V("k"), V("v2")));
-	EXPECT_EQ(1, syncmap_compare_and_delete(self->fd, V("k"), V("v3")));
-	EXPECT_EQ(0, syncmap_load(self->fd, V("k"), buf, sizeof(buf), NULL));
+	EXPECT_EQ(0, syncmap_compare_and_swap(self->fd, "k", 1, "v1", 2,
+					      "v3", 2));
+	EXPECT_EQ(1, syncmap_compare_and_swap(self->fd, "k", 1, "v2", 2,
+					      "v3", 2));
+	EXPECT_EQ(0, syncmap_compare_and_delete(self->fd, "k", 1, "v2", 2));
+	EXPECT_EQ(1, syncmap_compare_and_delete(self->fd, "k", 1, "v3", 2));
+	EXPECT_EQ(0, syncmap_load(self->fd, "k", 1, buf, sizeof(buf), NULL));
 
-	EXPECT_EQ(1, syncmap_load_and_delete(self->fd, V("k2"), buf,
+	EXPECT_EQ(1, syncmap_load_and_delete(self->fd, "k2", 2, buf,
 					     sizeof(buf), &len));
 	EXPECT_EQ('w', buf[0]);
-	EXPECT_EQ(0, syncmap_load_and_delete(self->fd, V("k2"), buf,
+	EXPECT_EQ(0, syncmap_load_and_delete(self->fd, "k2", 2, buf,
 					     sizeof(buf), &len));
-	EXPECT_EQ(1, syncmap_delete(self->fd, V("k3")));
-	EXPECT_EQ(0, syncmap_delete(self->fd, V("k3")));
+	EXPECT_EQ(1, syncmap_delete(self->fd, "k3", 2));
+	EXPECT_EQ(0, syncmap_delete(self->fd, "k3", 2));
 
 	ASSERT_EQ(0, syncmap_len(self->fd, &n));
 	EXPECT_EQ(1ULL, n);	/* the empty key */
@@ -217,17 +216,17 @@ TEST_F(lib, operation_errors)
 	size_t len = 0;
 
 	EXPECT_EQ(-E2BIG, syncmap_store(self->fd, big, SYNCMAP_KEY_MAX + 1,
-					V("v")));
-	EXPECT_EQ(-E2BIG, syncmap_store(self->fd, V("k"), big, sizeof(big)));
+					"v", 1));
+	EXPECT_EQ(-E2BIG, syncmap_store(self->fd, "k", 1, big, sizeof(big)));
 	/* A length beyond 32 bits is refused, not truncated. */
-	EXPECT_EQ(-E2BIG, syncmap_store(self->fd, V("k"), big,
+	EXPECT_EQ(-E2BIG, syncmap_store(self->fd, "k", 1, big,
 					(size_t)1 << 32 | 1));
 	/* -ERANGE after the effect: the swap happened. */
-	EXPECT_EQ(0, syncmap_store(self->fd, V("k"), V("long value")));
-	EXPECT_EQ(-ERANGE, syncmap_swap(self->fd, V("k"), V("new"), buf, 2,
+	EXPECT_EQ(0, syncmap_store(self->fd, "k", 1, "long value", 10));
+	EXPECT_EQ(-ERANGE, syncmap_swap(self->fd, "k", 1, "new", 3, buf, 2,
 					&len));
 	EXPECT_EQ(10U, len);
-	EXPECT_EQ(1, syncmap_load(self->fd, V("k"), buf, sizeof(buf), &len));
+	EXPECT_EQ(1, syncmap_load(self->fd, "k", 1, buf, sizeof(buf), &len));
 	EXPECT_EQ(0, memcmp(buf, "new", 3));
 }
 
@@ -242,8 +241,8 @@ TEST_F(lib, limits_enospc)
 	ASSERT_EQ(0, syncmap_create(dev, name, 0600, 1, 0));
 	fd = syncmap_open_map(name, O_WRONLY);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, syncmap_store(fd, V("a"), V("1")));
-	EXPECT_EQ(-ENOSPC, syncmap_store(fd, V("b"), V("2")));
+	EXPECT_EQ(0, syncmap_store(fd, "a", 1, "1", 1));
+	EXPECT_EQ(-ENOSPC, syncmap_store(fd, "b", 1, "2", 1));
 	close(fd);
 	syncmap_destroy(dev, name);
 	close(dev);
@@ -258,11 +257,11 @@ TEST_F(lib, batches)
 	for (i = 0; i < 4; i++) {
 		snprintf(keys[i], sizeof(keys[i]), "bk%d", i);
 		snprintf(vals[i], sizeof(vals[i]), "bv%d", i);
-		syncmap_batch_item_set(&items[i], V(keys[i]), V(vals[i]));
+		syncmap_batch_item_set(&items[i], keys[i], 3, vals[i], 3);
 	}
 	/* An oversize key fails its item only. */
 	syncmap_batch_item_set(&items[2], keys[2], SYNCMAP_KEY_MAX + 1,
-			       V(vals[2]));
+			       vals[2], 3);
 	EXPECT_EQ(4, syncmap_batch_store(self->fd, items, 4, 0));
 	EXPECT_EQ(0, items[0].result);
 	EXPECT_EQ(-E2BIG, items[2].result);
@@ -272,7 +271,7 @@ TEST_F(lib, batches)
 					 SYNCMAP_BATCH_STOP));
 
 	for (i = 0; i < 4; i++)
-		syncmap_batch_item_set(&items[i], V(keys[i]), out[i],
+		syncmap_batch_item_set(&items[i], keys[i], 3, out[i],
 				       sizeof(out[i]));
 	EXPECT_EQ(4, syncmap_batch_load(self->fd, items, 4, 0));
 	EXPECT_EQ(1, items[0].result);
@@ -282,7 +281,7 @@ TEST_F(lib, batches)
 	EXPECT_EQ(1, items[3].result);
 
 	for (i = 0; i < 4; i++)
-		syncmap_batch_item_set(&items[i], V(keys[i]), NULL, 0);
+		syncmap_batch_item_set(&items[i], keys[i], 3, NULL, 0);
 	EXPECT_EQ(4, syncmap_batch_delete(self->fd, items, 4, 0));
 	EXPECT_EQ(1, items[0].result);
 	EXPECT_EQ(0, items[2].result);
@@ -308,7 +307,7 @@ TEST_F(lib, walk)
 	memset(big, 'x', sizeof(big));
 	for (i = 0; i < N; i++) {
 		snprintf(k, sizeof(k), "w%d", i);
-		ASSERT_EQ(0, syncmap_store(self->fd, V(k), big, i * 13));
+		ASSERT_EQ(0, syncmap_store(self->fd, k, strlen(k), big, i * 13));
 	}
 	/* 64 bytes: most records need the buffer to grow. */
 	ASSERT_EQ(0, syncmap_walk_new(self->fd, 64, &w));
@@ -364,9 +363,9 @@ TEST_F(lib, stats_health_policy_compact)
 		char k[8];
 
 		snprintf(k, sizeof(k), "s%d", i);
-		ASSERT_EQ(0, syncmap_store(self->fd, V(k), V("v")));
+		ASSERT_EQ(0, syncmap_store(self->fd, k, strlen(k), "v", 1));
 	}
-	EXPECT_EQ(1, syncmap_load(self->fd, V("s1"), buf, sizeof(buf), NULL));
+	EXPECT_EQ(1, syncmap_load(self->fd, "s1", 2, buf, sizeof(buf), NULL));
 	ASSERT_EQ(0, syncmap_stats(self->fd, &s));
 	EXPECT_EQ(10ULL, s.len);
 	EXPECT_EQ(10ULL, s.stores);
@@ -384,7 +383,7 @@ TEST_F(lib, stats_health_policy_compact)
 		char k[8];
 
 		snprintf(k, sizeof(k), "s%d", i);
-		ASSERT_EQ(1, syncmap_delete(self->fd, V(k)));
+		ASSERT_EQ(1, syncmap_delete(self->fd, k, strlen(k)));
 	}
 	EXPECT_EQ(0, syncmap_compact(self->fd));
 	ASSERT_EQ(0, syncmap_stats(self->fd, &s));

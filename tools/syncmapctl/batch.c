@@ -5,9 +5,10 @@
  * Lines run in order, each with its own semantics and output, and the
  * batch stops at the first failing line, naming its number.  Runs of
  * consecutive store, load or delete lines go to the kernel as one batch
- * call (syncmap_batch_store() and friends) with SYNCMAP_BATCH_STOP: the items run in order exactly as the
- * single commands would, and the kernel stops at the first failing item,
- * so grouping changes nothing but the number of system calls.
+ * call (syncmap_batch_store() and its kin) with SYNCMAP_BATCH_STOP: the
+ * items run in order exactly as the single commands would, and the kernel
+ * stops at the first failing item, so grouping changes nothing but the
+ * number of system calls.
  */
 #include <errno.h>
 #include <stdio.h>
