@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of the benchmark VM (scripts/bench.sh): load syncmap, run the
-# module benchmark BENCH_PASSES times, once per promotion policy, then the
-# userspace benchmark; every result line goes to the second serial port,
-# framed by "@@bench" records, for bench/report.py.
+# PID 1 of the benchmark guest (scripts/bench.sh), in QEMU or User-Mode
+# Linux alike: load syncmap, run the module benchmark BENCH_PASSES times,
+# once per promotion policy, then the userspace benchmark; every result
+# line goes to the second serial line (/dev/ttyS1: QEMU's second serial
+# port, UML's ssl1), framed by "@@bench" records, for bench/report.py.
 
 export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 
@@ -43,7 +44,7 @@ run_module() {
 	rmmod syncmap_bench
 }
 
-emit "@@bench start kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) date=$(date -u +%Y-%m-%d)"
+emit "@@bench start platform=${BENCH_PLATFORM:-unknown} kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) date=$(date -u +%Y-%m-%d)"
 insmod /modules/syncmap.ko || emit "@@bench error insmod syncmap"
 
 pass=1
@@ -59,13 +60,13 @@ if [ -n "$BENCH_POLICIES" ]; then
 	run_module "policy=default" $BENCH_POLICY_PARAMS
 fi
 for p in $BENCH_POLICIES; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	run_module "policy=$p" $BENCH_POLICY_PARAMS $(echo "$p" | tr , " " | sed "s/[^ ]*/policy_&/g")
 done
 
 if [ "$BENCH_UBENCH" = 1 ]; then
 	echo "bench: userspace" >/dev/console
-	emit "@@bench begin ubench"
+	emit "@@bench begin ubench $BENCH_UBENCH_ARGS"
 	# shellcheck disable=SC2086
 	syncmap_ubench $BENCH_UBENCH_ARGS >&3 2>&1 || emit "@@bench error ubench rc=$?"
 	emit "@@bench end ubench"

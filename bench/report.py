@@ -2,12 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the results of `make bench` into docs/bench.md and gnuplot plots.
 
-Usage: report.py --kernel NAME --out docs/bench.md --plots DIR RESULTS...
+Usage: report.py --out docs/bench.md --plots DIR RESULTS...
 
-RESULTS are the results channel of bench/guest.sh: "@@bench" records framing
-the lines of bench/syncmap_bench.ko ("result", "mem", "timing") and of
-bench/syncmap_ubench ("ubench").  Every pass of every file is one sample;
+RESULTS are the results channels of bench/guest.sh, one file per platform
+(scripts/bench.sh: build/bench/<date>/<platform>/results.txt): "@@bench"
+records framing the lines of bench/syncmap_bench.ko ("result", "mem",
+"timing", "hash") and of bench/syncmap_ubench ("ubench").  A file's platform
+is the one its "@@bench start" or "@@bench host" record names (uml, tcg);
+a file without one, from a run by hand on a real machine, is "machine".
+Several files of one platform are pooled.  Every pass is one sample;
 tables give the median and, where there are several samples, the range.
+Ratios are always syncmap over a peer of the same pass of the same platform.
 """
 
 import argparse
@@ -27,6 +32,18 @@ GO_WL = ["LoadMostlyHits", "LoadMostlyMisses", "LoadOrStoreBalanced",
          "CompareAndSwapMostlyHits", "Clear"]
 WRITE_WL = ["LoadOrStoreUnique", "AdversarialAlloc", "AdversarialDelete"]
 
+# scripts/bench.sh's defaults, to say when a run used fewer.
+DEFAULTS = {"duration_ms": "300", "sizes": "1024,100000,1000000",
+            "passes": 2}
+
+PLATFORM_ORDER = ["uml", "tcg", "machine"]
+PLATFORM_NAME = {"uml": "UML", "tcg": "TCG", "machine": "machine"}
+PLATFORM_LONG = {
+    "uml": "User-Mode Linux, native code, 1 CPU",
+    "tcg": "QEMU TCG, emulated, 2 vCPUs",
+    "machine": "a real machine",
+}
+
 
 def kv(line):
     return dict(re.findall(r"(\w+)=(\S+)", line))
@@ -40,8 +57,15 @@ def num(s):
 
 
 class Data:
-    def __init__(self):
+    """The results of one platform."""
+
+    def __init__(self, platform):
+        self.platform = platform
         self.meta = {}
+        self.hosts = []                     # "@@bench host" records
+        self.params = []                    # module parameters of the passes
+        self.policy_params = ""
+        self.ubench_args = ""
         # (tag, wl, size, reuse, impl, threads) -> [rate]
         self.rates = defaultdict(list)
         self.stats = defaultdict(list)      # same key -> [dict]
@@ -50,49 +74,53 @@ class Data:
         self.ubench = defaultdict(list)     # (test, impl, threads) -> [rate]
         self.umem = defaultdict(list)       # impl -> [dict]
         self.hash = []                      # [dict]
-        self.loads = []                     # host load averages
         self.passes = 0
         self.errors = []
 
-    def load(self, path):
+    def load(self, lines):
         tag = None
-        with open(path, errors="replace") as f:
-            for line in f:
-                line = line.strip()
-                if line.startswith("@@bench start"):
-                    self.meta.update(kv(line))
-                elif line.startswith("@@bench host"):
-                    self.loads.append(line.split("loadavg=", 1)[-1])
-                elif line.startswith("@@bench begin"):
-                    tag = line.split()[2]
-                    if tag.startswith("pass="):
-                        self.passes += 1
-                        tag = "pass"
-                elif line.startswith("@@bench error"):
-                    self.errors.append(line)
-                elif line.startswith("result "):
-                    d = kv(line)
-                    key = (tag, d["wl"], int(d["size"]), int(d["reuse"]),
-                           d["impl"], int(d["threads"]))
-                    if int(d["ops"]) > 0:
-                        self.rates[key].append(int(d["rate"]))
-                    self.stats[key].append({k: num(v) for k, v in d.items()
-                                            if re.match(r"^[\d.]+$", v)})
-                elif line.startswith("mem ") and tag == "pass":
-                    d = kv(line)
-                    self.mem[(d["impl"], int(d["entries"]))].append(d)
-                elif line.startswith("timing ") and tag == "pass":
-                    d = kv(line)
-                    self.timing[int(d["size"])].append(d)
-                elif line.startswith("hash ") and tag == "pass":
-                    self.hash.append(kv(line))
-                elif line.startswith("ubench test="):
-                    d = kv(line)
-                    self.ubench[(d["test"], d["impl"], int(d["threads"]))] \
-                        .append(float(d["keys_per_s"]))
-                elif line.startswith("ubench mem"):
-                    d = kv(line)
-                    self.umem[d["impl"]].append(d)
+        for line in lines:
+            line = line.strip()
+            if line.startswith("@@bench start"):
+                self.meta.update(kv(line))
+            elif line.startswith("@@bench host"):
+                self.hosts.append(kv(line))
+            elif line.startswith("@@bench begin"):
+                words = line.split()
+                tag = words[2]
+                if tag.startswith("pass="):
+                    self.passes += 1
+                    tag = "pass"
+                    self.params.append(" ".join(words[3:]))
+                elif tag == "policy=default":
+                    self.policy_params = " ".join(words[3:])
+                elif tag == "ubench":
+                    self.ubench_args = " ".join(words[3:])
+            elif line.startswith("@@bench error"):
+                self.errors.append(line)
+            elif line.startswith("result "):
+                d = kv(line)
+                key = (tag, d["wl"], int(d["size"]), int(d["reuse"]),
+                       d["impl"], int(d["threads"]))
+                if int(d["ops"]) > 0:
+                    self.rates[key].append(int(d["rate"]))
+                self.stats[key].append({k: num(v) for k, v in d.items()
+                                        if re.match(r"^[\d.]+$", v)})
+            elif line.startswith("mem ") and tag == "pass":
+                d = kv(line)
+                self.mem[(d["impl"], int(d["entries"]))].append(d)
+            elif line.startswith("timing ") and tag == "pass":
+                d = kv(line)
+                self.timing[int(d["size"])].append(d)
+            elif line.startswith("hash ") and tag == "pass":
+                self.hash.append(kv(line))
+            elif line.startswith("ubench test="):
+                d = kv(line)
+                self.ubench[(d["test"], d["impl"], int(d["threads"]))] \
+                    .append(float(d["keys_per_s"]))
+            elif line.startswith("ubench mem"):
+                d = kv(line)
+                self.umem[d["impl"]].append(d)
 
     def rate(self, *key):
         r = self.rates.get(key)
@@ -103,6 +131,29 @@ class Data:
         a = self.rates.get((tag, wl, size, reuse, "syncmap", threads), [])
         b = self.rates.get((tag, wl, size, reuse, impl, threads), [])
         return [x / y for x, y in zip(a, b) if y]
+
+    def sizes_of(self, wl):
+        return sorted({k[2] for k in self.rates
+                       if k[0] == "pass" and k[1] == wl})
+
+    def threads(self):
+        return sorted({k[5] for k in self.rates if k[0] == "pass"})
+
+    def par(self):
+        th = self.threads()
+        return max(th) if th else 1
+
+    def name(self):
+        return PLATFORM_NAME.get(self.platform, self.platform)
+
+
+def platform_of(lines):
+    for line in lines:
+        if line.startswith("@@bench start") or line.startswith("@@bench host"):
+            p = kv(line).get("platform")
+            if p and p != "unknown":
+                return p
+    return "machine"
 
 
 def fmt_ratio(rs):
@@ -124,38 +175,39 @@ def fmt_rate(r):
     return f"{r:.0f}"
 
 
+def fmt_us(ns):
+    if ns is None:
+        return "–"
+    return f"{ns / 1000:.0f} µs"
+
+
 def median_stat(d, key, field):
     v = [s[field] for s in d.stats.get(key, []) if field in s]
     return statistics.median(v) if v else None
 
 
-def sizes_of(d, wl):
-    return sorted({k[2] for k in d.rates if k[0] == "pass" and k[1] == wl})
+def met(rs, goal):
+    if not rs:
+        return "–"
+    return f"{fmt_ratio(rs)}: {'yes' if statistics.median(rs) >= goal else 'no'}"
 
 
-def threads_of(d):
-    return sorted({k[5] for k in d.rates if k[0] == "pass"})
+def columns_of(plats):
+    """(Data, threads) of every platform's thread counts, in page order."""
+    return [(d, t) for d in plats for t in d.threads()]
 
 
-def workload_table(d, out, wls, threads):
-    out.append("| workload | keys | syncmap ops/s | vs rhashtable | vs rwlock "
-               "| vs bucketlock | vs xarray | promotions | rebuilds "
-               "| max lock hold |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-               "| ---: |")
-    for wl in wls:
-        for size in sizes_of(d, wl):
-            key = ("pass", wl, size, 0, "syncmap", threads)
-            if key not in d.stats:
-                continue
-            cells = [fmt_ratio(d.ratios("pass", wl, size, 0, p, threads))
-                     for p in PEERS]
-            hold = median_stat(d, key, "lock_hold_max_ns")
-            out.append(f"| {wl} | {size:,} | {fmt_rate(d.rate(*key))} | "
-                       + " | ".join(cells)
-                       + f" | {median_stat(d, key, 'promotions') or 0:.0f}"
-                       f" | {median_stat(d, key, 'rebuilds') or 0:.0f}"
-                       f" | {(hold or 0) / 1000:.0f} µs |")
+def col_name(d, t):
+    return f"{d.name()} {t} thr"
+
+
+def workload_rows(plats):
+    """(wl, size) of the Go workloads any platform ran, in page order."""
+    rows = []
+    for wl in GO_WL:
+        for size in sorted({s for d in plats for s in d.sizes_of(wl)}):
+            rows.append((wl, size))
+    return rows
 
 
 def gnuplot(script, png):
@@ -167,229 +219,422 @@ def gnuplot(script, png):
         return False
 
 
-def plot_workloads(d, plots, threads):
-    dat = os.path.join(plots, ".bench-workloads.dat")
+def plot_workloads(plats, plots):
+    """syncmap ÷ each peer per workload, one panel per platform and thread
+    count, smallest size."""
+    cols = columns_of(plats)
     png = os.path.join(plots, "bench-workloads.png")
-    rows = []
-    for wl in GO_WL:
-        sizes = sizes_of(d, wl)
-        if not sizes:
-            continue
-        size = sizes[0]
-        vals = [d.rate("pass", wl, size, 0, i, threads) or 1 for i in IMPLS]
-        rows.append(wl + " " + " ".join(f"{v:.0f}" for v in vals))
-    with open(dat, "w") as f:
-        f.write("\n".join(rows) + "\n")
-    cols = ", ".join(
-        f"'{dat if i == 0 else ''}' using {i + 2}"
-        f"{':xtic(1)' if i == 0 else ''} title '{n}'"
-        for i, n in enumerate(IMPLS))
+    dats = []
+    panels = []
+    for n, (d, t) in enumerate(cols):
+        dat = os.path.join(plots, f".bench-workloads-{n}.dat")
+        rows = []
+        for wl in GO_WL:
+            sizes = d.sizes_of(wl)
+            if not sizes:
+                continue
+            vals = []
+            for p in PEERS:
+                rs = d.ratios("pass", wl, sizes[0], 0, p, t)
+                vals.append(f"{statistics.median(rs):.4f}" if rs else "NaN")
+            rows.append(wl + " " + " ".join(vals))
+        with open(dat, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        dats.append(dat)
+        series = ", ".join(
+            f"'{dat if i == 0 else ''}' using {i + 2}"
+            f"{':xtic(1)' if i == 0 else ''} title 'vs {p}'"
+            for i, p in enumerate(PEERS))
+        panels.append(f"""
+set title "{PLATFORM_LONG.get(d.platform, d.platform)}: {t} thread{'s' if t > 1 else ''}"
+plot {series}, 1 with lines dt 2 lc 'black' notitle
+""")
+    if not panels:
+        return False
     ok = gnuplot(f"""
-set terminal pngcairo size 1400,650 font ',10'
+set terminal pngcairo size 1400,{420 * len(panels)} font ',10'
 set output '{png}'
-set title "Go's sync.Map workloads, {threads} threads, smallest size (ops/s, log scale; {d.meta.get('kernel', '')}, QEMU TCG)"
+set multiplot layout {len(panels)},1 title "syncmap ÷ peer on Go's sync.Map workloads, smallest size (log scale; above 1: syncmap faster)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set logscale y
-set ylabel 'ops/s'
+set ylabel 'syncmap ÷ peer'
 set xtics rotate by -30 left
-set key top right
+set key outside right top
 set grid ytics
-plot {cols}
+{''.join(panels)}
+unset multiplot
 """, png)
-    os.unlink(dat)
+    for dat in dats:
+        os.unlink(dat)
     return ok
 
 
-def plot_reuse(d, plots, threads):
-    dat = os.path.join(plots, ".bench-reuse.dat")
+def plot_reuse(plats, plots):
     png = os.path.join(plots, "bench-reuse.png")
-    sizes = sizes_of(d, "LoadOrStoreReuse")
-    if not sizes:
-        return False
-    rows = []
-    for r in range(11):
-        vals = [d.rate("pass", "LoadOrStoreReuse", sizes[0], r, i, threads)
-                for i in IMPLS]
-        if all(v is None for v in vals):
+    dats = []
+    panels = []
+    for n, d in enumerate(plats):
+        sizes = d.sizes_of("LoadOrStoreReuse")
+        if not sizes:
             continue
-        rows.append(f"{r / 10:.1f} " + " ".join(
-            f"{v:.0f}" if v else "NaN" for v in vals))
-    with open(dat, "w") as f:
-        f.write("\n".join(rows) + "\n")
-    cols = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 "
-                     f"title '{n}'" for i, n in enumerate(IMPLS))
+        t = d.par()
+        rows = []
+        for r in range(11):
+            vals = [d.rate("pass", "LoadOrStoreReuse", sizes[0], r, i, t)
+                    for i in IMPLS]
+            if all(v is None for v in vals):
+                continue
+            rows.append(f"{r / 10:.1f} " + " ".join(
+                f"{v:.0f}" if v else "NaN" for v in vals))
+        dat = os.path.join(plots, f".bench-reuse-{n}.dat")
+        with open(dat, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        dats.append(dat)
+        series = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 "
+                           f"title '{name}'" for i, name in enumerate(IMPLS))
+        panels.append(f"""
+set title "{PLATFORM_LONG.get(d.platform, d.platform)}: {t} thread{'s' if t > 1 else ''}"
+plot {series}
+""")
+    if not panels:
+        return False
     ok = gnuplot(f"""
-set terminal pngcairo size 1000,600 font ',10'
+set terminal pngcairo size {700 * len(panels)},600 font ',10'
 set output '{png}'
-set title "LoadOrStore key reuse: share r of calls on an existing key, {threads} threads (ops/s, log scale)"
+set multiplot layout 1,{len(panels)} title "LoadOrStore key reuse: share r of calls on an existing key (ops/s, log scale)"
 set xlabel 'r (share of calls that hit an existing key)'
 set ylabel 'ops/s'
 set logscale y
 set grid
-set key top left
-plot {cols}
+set key bottom right
+{''.join(panels)}
+unset multiplot
 """, png)
-    os.unlink(dat)
+    for dat in dats:
+        os.unlink(dat)
     return ok
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", default="")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--plots", required=True)
-    ap.add_argument("results", nargs="+")
-    a = ap.parse_args()
+def runs_section(plats, w):
+    for d in plats:
+        h = d.hosts[-1] if d.hosts else {}
+        params = d.params[0] if d.params else ""
+        p = kv(params)
+        reduced = []
+        if p.get("duration_ms", DEFAULTS["duration_ms"]) != DEFAULTS["duration_ms"]:
+            reduced.append(f"{p['duration_ms']} ms per timed run "
+                           f"(default {DEFAULTS['duration_ms']})")
+        if p.get("sizes", DEFAULTS["sizes"]) != DEFAULTS["sizes"]:
+            reduced.append(f"sizes {p['sizes']} (default {DEFAULTS['sizes']})")
+        if d.passes < DEFAULTS["passes"]:
+            reduced.append(f"{d.passes} pass (default {DEFAULTS['passes']})")
+        kernel = d.meta.get("kernel", "?")
+        kname = h.get("kernel_name", "")
+        w(f"- **{d.name()}** ({PLATFORM_LONG.get(d.platform, d.platform)}): "
+          f"kernel {kernel}{f' ({kname})' if kname else ''}, "
+          f"{d.meta.get('cpus', '?')} CPU{'s' if d.meta.get('cpus') != '1' else ''}; "
+          f"source {h.get('source', '?')}"
+          + (f" with uncommitted {h['dirty']}"
+             if h.get("dirty", "none") != "none" else "")
+          + f"; date {d.meta.get('date', '?')}; {d.passes} "
+          f"pass{'es' if d.passes != 1 else ''} of `{params}`"
+          + (f", policies at `{re.sub(r' ?workloads=[^ ]*', '', d.policy_params)}`"
+             " on Go's workloads" if d.policy_params else "")
+          + (f", `syncmap_ubench {d.ubench_args}`" if d.ubench_args else "")
+          + (f"; the guest ran {int(h['wall_s']) // 60} min "
+             f"{int(h['wall_s']) % 60} s" if "wall_s" in h else "")
+          + (f"; host load average (1/5/15 min) "
+             f"{h['loadavg_start'].replace('/', ' ')} at the start, "
+             f"{h['loadavg_end'].replace('/', ' ')} at the end"
+             if "loadavg_start" in h else "")
+          + (f". **Reduced settings**, to spare the shared host: "
+             f"{'; '.join(reduced)}" if reduced else "")
+          + ".")
+        if d.errors:
+            w(f"  Errors: {'; '.join(d.errors)}")
 
-    d = Data()
-    for p in a.results:
-        d.load(p)
-    th = threads_of(d)
-    par = max(th) if th else 2
-    cpus = d.meta.get("cpus", "?")
-    out = []
-    w = out.append
-    w("# syncmap benchmarks: against its peers, on Go's workloads")
-    w("")
-    w("Generated by `make bench` (`scripts/bench.sh`, `bench/report.py`); "
-      "do not edit by hand.")
-    w("")
-    w(f"- kernel: {d.meta.get('kernel', a.kernel)} (Debian's stock build, "
-      f"no debug options), QEMU TCG, {cpus} vCPUs")
-    w(f"- date: {d.meta.get('date', '?')}; passes: {d.passes} "
-      "(each figure is the median of the passes, the range in brackets)")
-    w("- ratios are **syncmap ÷ peer** in the same pass: above 1 syncmap "
-      "is faster. Absolute rates under emulation mean little.")
-    if d.loads:
-        w(f"- host load average (1/5/15 min) at the end of each run: "
-          f"{'; '.join(d.loads)} — on 2 host cores shared with other jobs, "
-          "which is the main source of the spread")
-    if d.errors:
-        w(f"- errors: {'; '.join(d.errors)}")
-    w("")
-    w("Implementations: `syncmap`; `rhashtable`; `rwlock`, a hashtable under "
-      "one `rwlock_t` (Go's RWMutexMap); `bucketlock`, a hashtable with a "
-      "spinlock per bucket and RCU lookups; `xarray`, an XArray indexed by "
-      "the key (values as `xa_mk_value()`). 8-byte keys and values. The two "
-      "locked tables are sized once for the workload and never resize.")
-    w("")
 
-    # --- Targets -----------------------------------------------------------
+PLATFORMS_TEXT = """\
+## Two platforms: what each distorts, which figure answers which question
+
+The same module, built from the same source, runs on two platforms, and
+every ratio on this page compares syncmap with a peer **in the same pass on
+the same platform**; ratios are never taken across platforms.
+
+**UML** (User-Mode Linux, `uml-bench-6.12`: `scripts/uml.config` with
+`scripts/uml-bench.config`, no debug options, `PREEMPT_VOLUNTARY`) runs the
+kernel as a host process: kernel code executes natively, so the hash, the
+dependent loads, the branches and the caches cost what they cost on this
+machine's CPU. What it distorts:
+
+- **it is uniprocessor**: there is one CPU and no `CONFIG_SMP`, so a
+  `spin_lock()`, a `read_lock()` on an `rwlock_t` and an atomic cost almost
+  nothing (a lock compiles to a compiler barrier, an atomic loses its
+  `lock` prefix, and there is no cache line to bounce). The locked peers (`rwlock`, `bucketlock`) are as cheap
+  as they will ever be: UML's ratio against them is the floor of what an
+  SMP machine shows, never a prediction of it;
+- **RCU is Tiny RCU** (non-preemptible, one CPU): `rcu_read_lock()` is a
+  compiler barrier, as on a non-preemptible SMP kernel; Debian's kernel
+  (`PREEMPT_DYNAMIC`, so `PREEMPT_RCU`) increments a nesting counter
+  instead. Grace periods end at the next context switch, so RCU-deferred
+  frees (Swap, CAS, Clear) come back sooner than on SMP;
+- **interrupt masking is a function call**: `local_irq_save()` and
+  `local_irq_restore()` are calls into UML's signal emulation, and with
+  them every `this_cpu_*()` operation (the generic version masks
+  interrupts around a plain read-modify-write), where x86 uses one
+  `%gs`-relative instruction. syncmap's per-CPU event counters (a
+  `this_cpu_inc()` in every operation, loads included) therefore cost more
+  on UML than on x86, and the peers have none: a read-path ratio on UML is
+  somewhat pessimistic for syncmap;
+- **user space runs under `ptrace`**: every system call of a guest program
+  is several host context switches, so the userspace benchmark
+  (`/dev/syncmap` against BPF) measures UML's system calls more than the
+  maps (a single call takes about 100 µs there); its UML rows are there
+  for completeness, not for conclusions;
+- **its `local_clock()` ticks in jiffies** (10 ms at `HZ=100`: UML has no
+  fast `sched_clock()`), so syncmap's longest spinlock hold reads 0 or a
+  multiple of 10 ms there; the timed runs and the timing table use
+  `ktime_get()`, which is fine-grained;
+- it is one host process on a 2-core host shared with other jobs: a host
+  preemption stops the kernel in the middle of a timed run, as it stops a
+  TCG vCPU.
+
+**TCG** (Debian's stock 6.12 in QEMU, 2 vCPUs, `PREEMPT_DYNAMIC`) is a real
+SMP kernel: locks are atomics on shared cache lines, readers on two vCPUs
+run truly in parallel (multi-threaded TCG), and `rwlock_t` readers bounce
+the lock's cache line between them. What it distorts:
+
+- **every guest instruction is emulated**: it is translated to several
+  host instructions, and every guest memory access goes through QEMU's
+  software TLB, so a dependent load costs like several instructions and
+  arithmetic (the hash) is relatively cheaper than memory; absolute rates
+  mean little ({slowdown});
+- **the host**: the two vCPUs are two threads on the two host cores that
+  other jobs (builds, test VMs) share; a vCPU descheduled while
+  it holds a lock stalls the other, the same run repeated varies by 2–5x,
+  and the longest lock holds recorded are host preemptions.
+
+Which figure answers which question:
+
+| question | figure |
+| --- | --- |
+| Is syncmap's code path cheaper or dearer per operation than a peer's (hash, dependent loads, allocations, copies)? | the **UML** column: native single-CPU ratios, against rhashtable and the XArray above all (RCU readers like syncmap's; the locked peers are flattered by UP) |
+| Do syncmap's readers scale where a locked table's do not; what do contention and shared cache lines do? | the **TCG 2 thr** column and the scaling table (1 → 2 threads), read for direction, not for magnitude |
+| Does a change make a path cheaper, independent of the host's load? | neither: the instruction budget of `tools/testing` (callgrind, exact counts) |
+| How long does a promotion or a dirty rebuild of n entries take? | the **UML** rows of the timing table (native); TCG's are emulated and host-preempted |
+| What does the hash cost? | the **UML** row of the hash table |
+| Bytes per entry? | syncmap's `bytes` stat, the same on both; the MemFree drops are noisy on both |
+| `/dev/syncmap` against a BPF map from user space? | the **TCG** rows (UML's system calls go through `ptrace`) |
+| What does a promotion policy change? | the promotions and rebuilds per operation, on either platform; their ratios are noise on TCG |
+"""
+
+
+def slowdown(plats):
+    """How much slower TCG runs syncmap than UML, one thread each."""
+    d = {x.platform: x for x in plats}
+    if "uml" not in d or "tcg" not in d:
+        return "see syncmap's own rates below"
+    q = []
+    for wl in GO_WL:
+        for size in d["tcg"].sizes_of(wl):
+            u = d["uml"].rate("pass", wl, size, 0, "syncmap", 1)
+            t = d["tcg"].rate("pass", wl, size, 0, "syncmap", 1)
+            if u and t:
+                q.append(u / t)
+    if not q:
+        return "see syncmap's own rates below"
+    return (f"syncmap on one TCG vCPU runs Go's workloads "
+            f"{min(q):.0f}–{max(q):.0f}x slower than on UML, "
+            f"{statistics.median(q):.0f}x in the median")
+
+
+def targets_section(plats, w):
+    names = [d.name() for d in plats]
     w("## Targets")
     w("")
-    w("| target | measured | met? |")
-    w("| --- | --- | --- |")
+    w("Each cell: syncmap's figure on that platform (median of the passes, "
+      "range in brackets) and whether it meets the target. `–`: not "
+      "measured there (UML has one CPU: no 2-thread rows).")
+    w("")
+    w("| target | " + " | ".join(names) + " |")
+    w("| --- |" + " --- |" * len(plats))
+    threads = sorted({t for d in plats for t in d.threads()})
+    par = max(threads) if threads else 2
+
+    def row(label, fn):
+        cells = [fn(d) or "–" for d in plats]
+        if any(c != "–" for c in cells):
+            w(f"| {label} | " + " | ".join(cells) + " |")
+
     for wl in READ_WL:
-        for t in th:
-            for size in sizes_of(d, wl):
-                rs = d.ratios("pass", wl, size, 0, "rhashtable", t)
-                if rs:
-                    w(f"| {wl} {size:,} keys, {t} thr: syncmap ≥ 1.0x "
-                      f"rhashtable | {fmt_ratio(rs)} | "
-                      f"{'yes' if statistics.median(rs) >= 1.0 else 'no'} |")
-        for size in sizes_of(d, wl):
-            rs = d.ratios("pass", wl, size, 0, "rwlock", par)
-            if rs:
-                w(f"| {wl} {size:,} keys, {par} thr: syncmap ≥ 2x rwlock | "
-                  f"{fmt_ratio(rs)} | "
-                  f"{'yes' if statistics.median(rs) >= 2.0 else 'no'} |")
-    if len(th) > 1:
-        for wl in READ_WL:
-            for size in sizes_of(d, wl):
+        sizes = sorted({s for d in plats for s in d.sizes_of(wl)})
+        for t in threads:
+            for size in sizes:
+                row(f"{wl} {size:,} keys, {t} thr: syncmap ≥ 1.0x rhashtable",
+                    lambda d: met(d.ratios("pass", wl, size, 0, "rhashtable",
+                                           t), 1.0))
+        for size in sizes:
+            row(f"{wl} {size:,} keys, {par} thr: syncmap ≥ 2x rwlock",
+                lambda d: met(d.ratios("pass", wl, size, 0, "rwlock", par),
+                              2.0))
+    for wl in READ_WL:
+        for size in sorted({s for d in plats for s in d.sizes_of(wl)}):
+            def scaling(d):
                 one = d.rates.get(("pass", wl, size, 0, "syncmap", 1), [])
                 two = d.rates.get(("pass", wl, size, 0, "syncmap", par), [])
-                sc = [y / x for x, y in zip(one, two) if x]
-                if sc:
-                    w(f"| {wl} {size:,} keys: syncmap 1 → {par} threads "
-                      f"≥ 1.8x | {fmt_ratio(sc)} | "
-                      f"{'yes' if statistics.median(sc) >= 1.8 else 'no'} |")
+                if par == 1:
+                    return None
+                return met([y / x for x, y in zip(one, two) if x], 1.8)
+            row(f"{wl} {size:,} keys: syncmap 1 → {par} threads ≥ 1.8x",
+                scaling)
     for wl in WRITE_WL:
-        for size in sizes_of(d, wl):
-            rs = d.ratios("pass", wl, size, 0, "rwlock", par)
-            if rs:
-                w(f"| {wl}, {par} thr: syncmap ≥ 0.5x rwlock | "
-                  f"{fmt_ratio(rs)} | "
-                  f"{'yes' if statistics.median(rs) >= 0.5 else 'no'} |")
-    for t in sorted({k[2] for k in d.ubench}):
-        sl = d.ubench.get(("load", "syncmap", t))
-        bl = d.ubench.get(("load", "bpf", t))
-        if sl and bl:
-            r = [x / y for x, y in zip(sl, bl)]
-            w(f"| userspace single load, {t} thr: ≥ 1.0x BPF lookup | "
-              f"{fmt_ratio(r)} | {'yes' if statistics.median(r) >= 1 else 'no'} |")
-        bb = d.ubench.get(("batch_load_1024", "syncmap", t))
-        if sl and bb:
-            r = [x / y for x, y in zip(bb, sl)]
-            w(f"| userspace 1024-key batch load, {t} thr: ≥ 5x single loads "
-              f"per key | {fmt_ratio(r)} | "
-              f"{'yes' if statistics.median(r) >= 5 else 'no'} |")
-        sw = d.ubench.get(("walk", "syncmap", t))
-        bw = d.ubench.get(("walk", "bpf_lookup_batch", t))
-        if sw and bw:
-            r = [x / y for x, y in zip(sw, bw)]
-            w(f"| userspace full walk, {t} thr: ≥ 1.0x BPF_MAP_LOOKUP_BATCH | "
-              f"{fmt_ratio(r)} | {'yes' if statistics.median(r) >= 1 else 'no'} |")
-    sm = d.umem.get("syncmap")
+        for size in sorted({s for d in plats for s in d.sizes_of(wl)}):
+            row(f"{wl}, {par} thr: syncmap ≥ 0.5x rwlock",
+                lambda d: met(d.ratios("pass", wl, size, 0, "rwlock", par),
+                              0.5))
+    uthreads = sorted({k[2] for d in plats for k in d.ubench})
+    for t in uthreads:
+        def single(d):
+            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
+                return "not judged (ptrace)"
+            sl = d.ubench.get(("load", "syncmap", t))
+            bl = d.ubench.get(("load", "bpf", t))
+            return met([x / y for x, y in zip(sl, bl)], 1) if sl and bl \
+                else None
+
+        def batch(d):
+            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
+                return "not judged (ptrace)"
+            sl = d.ubench.get(("load", "syncmap", t))
+            bb = d.ubench.get(("batch_load_1024", "syncmap", t))
+            return met([x / y for x, y in zip(bb, sl)], 5) if sl and bb \
+                else None
+
+        def walk(d):
+            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
+                return "not judged (ptrace)"
+            sw = d.ubench.get(("walk", "syncmap", t))
+            bw = d.ubench.get(("walk", "bpf_lookup_batch", t))
+            return met([x / y for x, y in zip(sw, bw)], 1) if sw and bw \
+                else None
+        row(f"userspace single load, {t} thr: ≥ 1.0x BPF lookup", single)
+        row(f"userspace 1024-key batch load, {t} thr: ≥ 5x single loads "
+            "per key", batch)
+        row(f"userspace full walk, {t} thr: ≥ 1.0x BPF_MAP_LOOKUP_BATCH",
+            walk)
     for name in ("bpf_prealloc", "bpf_no_prealloc"):
-        b = d.umem.get(name)
-        if sm and b:
+        def memory(d):
+            sm, b = d.umem.get("syncmap"), d.umem.get(name)
+            if not (sm and b):
+                return None
             so = statistics.median(int(x["stat_overhead"]) for x in sm)
             bo = statistics.median(int(x["memlock_overhead"]) for x in b)
-            w(f"| memory: bytes/entry beyond key+value ≤ {name} | syncmap "
-              f"{so} B (its `bytes` stat) vs {bo} B (memlock) | "
-              f"{'yes' if so <= bo else 'no'} |")
-    if d.timing:
+            return (f"syncmap {so} B (its `bytes` stat) vs {bo} B (memlock): "
+                    f"{'yes' if so <= bo else 'no'}")
+        row(f"memory: bytes/entry beyond key+value ≤ {name}", memory)
+
+    def hold(d):
+        if not d.timing:
+            return None
         holds = {s: statistics.median(int(x["lock_hold_max_ns"])
                                       for x in d.timing[s]) for s in d.timing}
-        w("| spinlock hold flat from 1k to 1M | "
-          + ", ".join(f"{s:,}: {h / 1000:.0f} µs" for s, h in sorted(holds.items()))
-          + " | see below |")
+        return ", ".join(f"{s:,}: {fmt_us(h)}" for s, h in sorted(holds.items())) \
+            + (" (10 ms ticks: not measurable on UML)" if d.platform == "uml"
+               else " (see below)")
+    row("spinlock hold flat from 1k to 1M", hold)
     w("")
 
-    # --- The analysis, written by hand beside this script ------------------
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                         "notes.md")
-    if os.path.exists(notes):
-        with open(notes) as f:
-            out.append(f.read().rstrip("\n"))
-        w("")
 
-    # --- Workloads ---------------------------------------------------------
-    for t in sorted(th, reverse=True):
-        w(f"## Go's workloads, {t} thread{'s' if t > 1 else ''}")
+def ratio_tables(plats, w):
+    cols = columns_of(plats)
+    rows = workload_rows(plats)
+    w("## Go's workloads: syncmap ÷ each peer, per platform")
+    w("")
+    w("syncmap ÷ peer, the peer measured in the same pass on the same "
+      "platform (median of the passes, range in brackets; above 1 syncmap "
+      "is faster). Read the UML column for the cost of the code, the TCG "
+      "columns for what two CPUs change (see above).")
+    w("")
+    for p in PEERS:
+        w(f"### vs {p}")
         w("")
-        w("syncmap ÷ peer (median of the passes, range in brackets); "
-          "syncmap's promotions, dirty rebuilds and longest spinlock hold "
-          "during the timed run.")
+        w("| workload | keys | " + " | ".join(col_name(d, t) for d, t in cols)
+          + " |")
+        w("| --- | ---: |" + " ---: |" * len(cols))
+        for wl, size in rows:
+            cells = [fmt_ratio(d.ratios("pass", wl, size, 0, p, t))
+                     for d, t in cols]
+            w(f"| {wl} | {size:,} | " + " | ".join(cells) + " |")
         w("")
-        workload_table(d, out, GO_WL, t)
+    w("### syncmap itself")
+    w("")
+    w("syncmap's operations per second (summed over the threads), its "
+      "promotions / dirty rebuilds and its longest spinlock hold during the "
+      "timed run. UML's rates are native single-CPU rates; TCG's are "
+      "emulated.")
+    w("")
+    w("| workload | keys | "
+      + " | ".join(f"ops/s {col_name(d, t)}" for d, t in cols) + " | "
+      + " | ".join(f"prom./rebuilds {col_name(d, t)}" for d, t in cols)
+      + " | " + " | ".join(f"max hold {col_name(d, t)}" for d, t in cols)
+      + " |")
+    w("| --- | ---: |" + " ---: |" * (3 * len(cols)))
+    for wl, size in rows:
+        rates, counts, holds = [], [], []
+        for d, t in cols:
+            key = ("pass", wl, size, 0, "syncmap", t)
+            if key not in d.stats:
+                rates.append("–")
+                counts.append("–")
+                holds.append("–")
+                continue
+            rates.append(fmt_rate(d.rate(*key)))
+            counts.append(f"{median_stat(d, key, 'promotions') or 0:.0f}/"
+                          f"{median_stat(d, key, 'rebuilds') or 0:.0f}")
+            holds.append(fmt_us(median_stat(d, key, "lock_hold_max_ns")))
+        w(f"| {wl} | {size:,} | " + " | ".join(rates + counts + holds) + " |")
+    w("")
+    for d in plats:
+        th = d.threads()
+        if len(th) < 2:
+            continue
+        par = d.par()
+        w(f"## Scaling on {d.name()}, 1 → {par} threads")
         w("")
-    if len(th) > 1:
-        w(f"## Scaling, 1 → {par} threads")
+        w(f"Each implementation's rate with {par} threads over its rate with "
+          "one, same pass.")
         w("")
         w("| workload | keys | " + " | ".join(IMPLS) + " |")
         w("| --- | ---: |" + " ---: |" * len(IMPLS))
         for wl in GO_WL:
-            for size in sizes_of(d, wl):
+            for size in d.sizes_of(wl):
                 cells = []
                 for i in IMPLS:
-                    one = d.rate("pass", wl, size, 0, i, 1)
-                    two = d.rate("pass", wl, size, 0, i, par)
-                    cells.append(f"{two / one:.2f}x" if one and two else "–")
+                    one = d.rates.get(("pass", wl, size, 0, i, 1), [])
+                    two = d.rates.get(("pass", wl, size, 0, i, par), [])
+                    cells.append(fmt_ratio([y / x for x, y in zip(one, two)
+                                            if x]))
                 w(f"| {wl} | {size:,} | " + " | ".join(cells) + " |")
         w("")
-    w("![ops/s per workload](bench-workloads.png)")
+    w("![syncmap ÷ peer per workload, per platform](bench-workloads.png)")
     w("")
 
-    # --- Sweep -------------------------------------------------------------
-    sizes = sizes_of(d, "LoadOrStoreReuse")
-    if sizes:
-        w(f"## Key reuse sweep (LoadOrStore, {par} threads)")
+
+def sweep_section(plats, w):
+    shown = False
+    for d in plats:
+        sizes = d.sizes_of("LoadOrStoreReuse")
+        if not sizes:
+            continue
+        par = d.par()
+        shown = True
+        w(f"## Key reuse sweep on {d.name()} (LoadOrStore, {par} "
+          f"thread{'s' if par > 1 else ''})")
         w("")
-        w("A share r of the calls hits one of 1024 present keys, the rest "
-          "store new keys. syncmap ÷ peer:")
+        w(f"A share r of the calls hits one of {sizes[0]} present keys, the "
+          "rest store new keys. syncmap ÷ peer:")
         w("")
         w("| r | syncmap ops/s | vs rhashtable | vs rwlock | vs bucketlock "
           "| vs xarray | promotions | rebuilds |")
@@ -405,67 +650,93 @@ def main():
               + f" | {median_stat(d, key, 'promotions') or 0:.0f}"
               f" | {median_stat(d, key, 'rebuilds') or 0:.0f} |")
         w("")
+    if shown:
         w("![key reuse sweep](bench-reuse.png)")
         w("")
 
-    # --- Memory and timing ---------------------------------------------------
-    if d.mem:
+
+def memory_timing_sections(plats, w):
+    if any(d.mem for d in plats):
         w("## Memory: bytes per entry beyond the 16 of key and value")
         w("")
         w("Measured on LoadMostlyHits' map after its setup, from the drop of "
           "free memory (all implementations; noisy at small sizes) and, for "
           "syncmap, from its `bytes` stat.")
         w("")
-        w("| entries | " + " | ".join(IMPLS) + " | syncmap `bytes` stat |")
-        w("| ---: |" + " ---: |" * (len(IMPLS) + 1))
-        for n in sorted({k[1] for k in d.mem}):
-            cells = []
-            for i in IMPLS:
-                v = d.mem.get((i, n))
-                cells.append(f"{statistics.median(int(x['overhead']) for x in v)}"
-                             if v else "–")
-            s = d.mem.get(("syncmap", n))
-            st = statistics.median(int(x["stat_overhead"]) for x in s) if s else "–"
-            w(f"| {n:,} | " + " | ".join(cells) + f" | {st} |")
+        w("| platform | entries | " + " | ".join(IMPLS)
+          + " | syncmap `bytes` stat |")
+        w("| --- | ---: |" + " ---: |" * (len(IMPLS) + 1))
+        for d in plats:
+            for n in sorted({k[1] for k in d.mem}):
+                cells = []
+                for i in IMPLS:
+                    v = d.mem.get((i, n))
+                    cells.append(
+                        f"{statistics.median(int(x['overhead']) for x in v)}"
+                        if v else "–")
+                s = d.mem.get(("syncmap", n))
+                st = statistics.median(int(x["stat_overhead"]) for x in s) \
+                    if s else "–"
+                w(f"| {d.name()} | {n:,} | " + " | ".join(cells)
+                  + f" | {st} |")
         w("")
-    if d.timing:
+    if any(d.timing for d in plats):
         w("## A promotion and a dirty rebuild, against the map's size")
         w("")
-        w("| entries | promotion (the load that promotes) | dirty rebuild "
-          "(the store that copies) | max spinlock hold |")
-        w("| ---: | ---: | ---: | ---: |")
-        for s in sorted(d.timing):
-            v = d.timing[s]
-            p = [int(x["promote_ns"]) / 1000 for x in v]
-            r = [int(x["rebuild_ns"]) / 1e6 for x in v]
-            h = [int(x["lock_hold_max_ns"]) / 1000 for x in v]
-            w(f"| {s:,} | {statistics.median(p):.0f} µs "
-              f"({min(p):.0f}–{max(p):.0f}) | {statistics.median(r):.2f} ms "
-              f"({min(r):.2f}–{max(r):.2f}) | {statistics.median(h):.0f} µs "
-              f"({min(h):.0f}–{max(h):.0f}) |")
+        w("| platform | entries | promotion (the load that promotes) "
+          "| dirty rebuild (the store that copies) | max spinlock hold |")
+        w("| --- | ---: | ---: | ---: | ---: |")
+        for d in plats:
+            for s in sorted(d.timing):
+                v = d.timing[s]
+                p = [int(x["promote_ns"]) / 1000 for x in v]
+                r = [int(x["rebuild_ns"]) / 1e6 for x in v]
+                h = [int(x["lock_hold_max_ns"]) / 1000 for x in v]
+
+                def rng(xs, f):
+                    if len(xs) == 1:
+                        return f.format(xs[0])
+                    return (f.format(statistics.median(xs)) + " ("
+                            + f.format(min(xs)) + "–" + f.format(max(xs))
+                            + ")")
+                w(f"| {d.name()} | {s:,} | {rng(p, '{:.1f}')} µs | "
+                  f"{rng(r, '{:.2f}')} ms | {rng(h, '{:.0f}')} µs |")
+        w("")
+    if any(d.hash for d in plats):
+        w("## Hashes of an 8-byte key (per 1000 calls)")
+        w("")
+        w("The module times `siphash()` (SipHash-2-4), rhashtable's "
+          "`jhash2()` and the locked tables' `hash_64()`. syncmap itself now "
+          "hashes with `hsiphash()` (SipHash-1-3 on 64-bit), which this "
+          "table does not time.")
+        w("")
+        w("| platform | siphash | jhash2 (rhashtable) | hash_64 "
+          "(rwlock, bucketlock) |")
+        w("| --- | ---: | ---: | ---: |")
+        for d in plats:
+            if not d.hash:
+                continue
+            med = {h: statistics.median(int(x[h + "_ns"]) for x in d.hash)
+                   for h in ("siphash", "jhash2", "hash_64")}
+            w(f"| {d.name()} | {med['siphash'] / 1000:.1f} µs | "
+              f"{med['jhash2'] / 1000:.1f} µs | "
+              f"{med['hash_64'] / 1000:.1f} µs |")
         w("")
 
-    if d.hash:
-        w("## The hash each lookup pays (8-byte key, 1000 calls)")
-        w("")
-        w("| siphash (syncmap) | jhash2 (rhashtable) | hash_64 (rwlock, "
-          "bucketlock) |")
-        w("| ---: | ---: | ---: |")
-        med = {h: statistics.median(int(x[h + "_ns"]) for x in d.hash)
-               for h in ("siphash", "jhash2", "hash_64")}
-        w(f"| {med['siphash'] / 1000:.1f} µs | {med['jhash2'] / 1000:.1f} µs "
-          f"| {med['hash_64'] / 1000:.1f} µs |")
-        w("")
 
-    # --- Policies ------------------------------------------------------------
-    tags = sorted({k[0] for k in d.rates if k[0].startswith("policy=")},
-                  key=lambda t: (t != "policy=default", t))
-    if tags:
-        w(f"## Promotion policies on Go's workloads ({par} threads, 1024 keys)")
+def policy_section(plats, w):
+    for d in plats:
+        tags = sorted({k[0] for k in d.rates if k[0].startswith("policy=")},
+                      key=lambda t: (t != "policy=default", t))
+        if not tags:
+            continue
+        par = max(k[5] for k in d.rates if k[0] in tags)
+        w(f"## Promotion policies on {d.name()} ({par} "
+          f"thread{'s' if par > 1 else ''}, 1024 keys)")
         w("")
         w("Each cell: syncmap ÷ rwlock in that run, then syncmap's "
           "promotions / rebuilds per 10,000 operations. One pass per "
-          "policy: the ratios carry the noise described above, the counts "
+          "policy: the ratios carry the platform's noise, the counts "
           "per operation do not.")
         w("")
         w("| workload | " + " | ".join(t.split("=", 1)[1] for t in tags) + " |")
@@ -483,22 +754,27 @@ def main():
                 k = ks[0]
                 rs = d.ratios(tag, wl, k[2], 0, "rwlock", par)
                 ops = median_stat(d, k, "ops") or 1
-                cells.append(f"{fmt_ratio(rs)}, "
-                             f"{(median_stat(d, k, 'promotions') or 0) * 1e4 / ops:.1f}/"
-                             f"{(median_stat(d, k, 'rebuilds') or 0) * 1e4 / ops:.1f}")
+                cells.append(
+                    f"{fmt_ratio(rs)}, "
+                    f"{(median_stat(d, k, 'promotions') or 0) * 1e4 / ops:.1f}/"
+                    f"{(median_stat(d, k, 'rebuilds') or 0) * 1e4 / ops:.1f}")
             w(f"| {wl} | " + " | ".join(cells) + " |")
         w("")
 
-    # --- Userspace -----------------------------------------------------------
-    if d.ubench:
-        w("## Userspace: /dev/syncmap against a BPF hash map")
-        w("")
-        w("Keys per second, summed over the threads (each thread its own "
-          "file descriptor); syncmap ÷ BPF.")
-        w("")
-        w("| test | threads | syncmap | BPF single calls | syncmap ÷ BPF "
-          "| BPF batch call | syncmap ÷ BPF batch |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+def userspace_section(plats, w):
+    if not any(d.ubench for d in plats):
+        return
+    w("## Userspace: /dev/syncmap against a BPF hash map")
+    w("")
+    w("Keys per second, summed over the threads (each thread its own "
+      "file descriptor); syncmap ÷ BPF. On UML every system call goes "
+      "through `ptrace` (see above): its rows say little about the maps.")
+    w("")
+    w("| platform | test | threads | syncmap | BPF single calls "
+      "| syncmap ÷ BPF | BPF batch call | syncmap ÷ BPF batch |")
+    w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for d in plats:
         tests = []
         for k in d.ubench:
             if k[0] not in tests:
@@ -514,10 +790,10 @@ def main():
                 batch = (d.ubench.get((test, "bpf_update_batch", t))
                          or d.ubench.get((test, "bpf_lookup_batch", t)))
                 if test == "walk":
-                    single, batch = None, d.ubench.get((test,
-                                                        "bpf_lookup_batch", t))
-                ms = statistics.median(s)
-                row = f"| {test} | {t} | {fmt_rate(ms)} | "
+                    single = None
+                    batch = d.ubench.get((test, "bpf_lookup_batch", t))
+                row = (f"| {d.name()} | {test} | {t} | "
+                       f"{fmt_rate(statistics.median(s))} | ")
                 if single:
                     row += (f"{fmt_rate(statistics.median(single))} | "
                             f"{fmt_ratio([x / y for x, y in zip(s, single)])} | ")
@@ -529,25 +805,35 @@ def main():
                 else:
                     row += "– | – |"
                 w(row)
-        w("")
-    if d.umem:
+    w("")
+    if any(d.umem for d in plats):
         w("### Userspace memory, bytes per entry beyond key and value")
         w("")
-        w("| map | entries | MemFree drop | memlock (fdinfo) | `bytes` stat |")
-        w("| --- | ---: | ---: | ---: | ---: |")
-        for name, v in d.umem.items():
-            x = v[-1]
-            w(f"| {name} | {int(x['entries']):,} | {x['overhead']} | "
-              f"{x.get('memlock_overhead', '–')} | "
-              f"{x.get('stat_overhead', '–')} |")
+        w("| platform | map | entries | MemFree drop | memlock (fdinfo) "
+          "| `bytes` stat |")
+        w("| --- | --- | ---: | ---: | ---: | ---: |")
+        for d in plats:
+            for name, v in d.umem.items():
+                x = v[-1]
+                w(f"| {d.name()} | {name} | {int(x['entries']):,} | "
+                  f"{x['overhead']} | {x.get('memlock_overhead', '–')} | "
+                  f"{x.get('stat_overhead', '–')} |")
         w("")
 
+
+def running_section(w):
     w("## Running it")
     w("")
-    w("In QEMU (what produced this page): `make bench`; knobs in the header of "
-      "`scripts/bench.sh` (`BENCH_DURATION_MS`, `BENCH_SIZES`, "
-      "`BENCH_PASSES`, `BENCH_POLICIES`). Raw results stay in "
-      "`build/bench/<date>/results.txt`.")
+    w("`make bench` runs both platforms, UML first, then writes this page "
+      "from both. `BENCH_PLATFORMS=uml` (or `tcg`) runs one; every knob "
+      "(`BENCH_DURATION_MS`, `BENCH_SIZES`, `BENCH_PASSES`, "
+      "`BENCH_POLICIES`, ...) can be given per platform, "
+      "`BENCH_TCG_PASSES=1`; `BENCH_SOURCE=<commit>` benchmarks a commit "
+      "instead of the working tree: see the header of `scripts/bench.sh`. "
+      "Raw results stay in `build/bench/<date>/<platform>/results.txt`; "
+      "runs made separately (`BENCH_REPORT=none`) are put on one page with "
+      "`bench/report.py --out docs/bench.md --plots docs "
+      "build/bench/*/uml/results.txt build/bench/*/tcg/results.txt`.")
     w("")
     w("On a real machine, as root, with the headers of the running kernel:")
     w("")
@@ -570,8 +856,64 @@ def main():
       "`policy_adaptive`. Its defaults are the smoke run `make check` loads.")
     w("")
 
-    plot_workloads(d, a.plots, par)
-    plot_reuse(d, a.plots, par)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--plots", required=True)
+    ap.add_argument("--kernel", default="", help=argparse.SUPPRESS)
+    ap.add_argument("results", nargs="+")
+    a = ap.parse_args()
+
+    by_platform = {}
+    for path in a.results:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+        p = platform_of(lines)
+        by_platform.setdefault(p, Data(p)).load(lines)
+    plats = sorted(by_platform.values(),
+                   key=lambda d: (PLATFORM_ORDER.index(d.platform)
+                                  if d.platform in PLATFORM_ORDER else 99,
+                                  d.platform))
+    out = []
+    w = out.append
+    w("# syncmap benchmarks: against its peers, on Go's workloads")
+    w("")
+    w("Generated by `make bench` (`scripts/bench.sh`, `bench/report.py`); "
+      "do not edit by hand.")
+    w("")
+    runs_section(plats, w)
+    w("- ratios are **syncmap ÷ peer** in the same pass on the same "
+      "platform: above 1 syncmap is faster. Each figure is the median of "
+      "the passes, the range in brackets.")
+    w("")
+    w("Implementations: `syncmap`; `rhashtable`; `rwlock`, a hashtable under "
+      "one `rwlock_t` (Go's RWMutexMap); `bucketlock`, a hashtable with a "
+      "spinlock per bucket and RCU lookups; `xarray`, an XArray indexed by "
+      "the key (values as `xa_mk_value()`). 8-byte keys and values. The two "
+      "locked tables are sized once for the workload and never resize.")
+    w("")
+    if len(plats) > 1 or plats[0].platform in ("uml", "tcg"):
+        w(PLATFORMS_TEXT.format(slowdown=slowdown(plats)))
+    targets_section(plats, w)
+
+    # --- The analysis, written by hand beside this script ------------------
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            out.append(f.read().rstrip("\n"))
+        w("")
+
+    ratio_tables(plats, w)
+    sweep_section(plats, w)
+    memory_timing_sections(plats, w)
+    policy_section(plats, w)
+    userspace_section(plats, w)
+    running_section(w)
+
+    plot_workloads(plats, a.plots)
+    plot_reuse(plats, a.plots)
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
 
