@@ -7,11 +7,13 @@
  * slot.  Deletion shifts the following cluster back instead of leaving
  * tombstones, so a table never needs cleaning.
  */
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "entry.h"
 #include "map.h"
@@ -84,28 +86,43 @@ void syncmap_table_free(struct syncmap_table *t)
 	kvfree(t);
 }
 
+/*
+ * Tables whose grace period has ended, for syncmap_free_work to drop
+ * their entries: O(n) for a big table, so not in the RCU callback.
+ */
+static LLIST_HEAD(syncmap_free_list);
+static struct work_struct syncmap_free_work;
+
 static void syncmap_table_free_work(struct work_struct *work)
 {
-	struct syncmap_table *t = container_of(work, struct syncmap_table,
-					       work);
+	struct llist_node *node = llist_del_all(&syncmap_free_list);
+	struct syncmap_table *t;
 	unsigned int i;
 
-	for (i = 0; i <= t->mask; i++) {
-		if (t->slots[i].entry)
-			syncmap_entry_put(t->slots[i].entry);
-		if ((i & 1023) == 1023)
-			cond_resched();
+	while (node) {
+		t = llist_entry(node, struct syncmap_table, free_node);
+		node = node->next;
+		for (i = 0; i <= t->mask; i++) {
+			if (t->slots[i].entry)
+				syncmap_entry_put(t->slots[i].entry);
+			if ((i & 1023) == 1023)
+				cond_resched();
+		}
+		syncmap_table_free(t);
 	}
-	syncmap_table_free(t);
 }
 
 static void syncmap_table_free_rcu(struct rcu_head *head)
 {
 	struct syncmap_table *t = container_of(head, struct syncmap_table, rcu);
 
-	/* Dropping a big table's entries is O(n): not in softirq. */
-	INIT_WORK(&t->work, syncmap_table_free_work);
-	queue_work(syncmap_wq, &t->work);
+	/*
+	 * A list that was not empty has the work queued, or running and
+	 * yet to take the list.  A work that took it was no longer
+	 * pending, so the next table on the empty list queues it again.
+	 */
+	if (llist_add(&t->free_node, &syncmap_free_list))
+		queue_work(syncmap_wq, &syncmap_free_work);
 }
 
 /**
@@ -197,6 +214,7 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 
 int syncmap_table_init(void)
 {
+	INIT_WORK(&syncmap_free_work, syncmap_table_free_work);
 	syncmap_wq = alloc_workqueue("syncmap", WQ_UNBOUND, 0);
 	return syncmap_wq ? 0 : -ENOMEM;
 }

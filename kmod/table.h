@@ -12,11 +12,11 @@
 #define _SYNCMAP_TABLE_H
 
 #include <linux/cache.h>
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 #include "entry.h"
 
@@ -38,7 +38,9 @@ struct syncmap_slot {
  * @ref: one for being the map's read or dirty table, one per walk.
  * @map: the owning map.
  * @rcu: frees the table after a grace period...
- * @work: ...then drops its entries from a workqueue, sleeping as needed.
+ * @free_node: ...then queues it for a work that drops its entries, sleeping
+ *             as needed.  No work_struct here: lockdep's map in one would
+ *             push the slots a cache line further in debug kernels.
  * @slots: the slots; an empty one has a NULL entry.
  *
  * The header fills one cache line and the slots start on the next, so
@@ -58,7 +60,7 @@ struct syncmap_table {
 	struct syncmap *map;
 	union {
 		struct rcu_head rcu;
-		struct work_struct work;
+		struct llist_node free_node;
 	};
 	struct syncmap_slot slots[] ____cacheline_aligned_in_smp;
 };

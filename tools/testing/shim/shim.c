@@ -326,6 +326,7 @@ static void *worker(void *arg)
 		wq->head = w->next;
 		if (!wq->head)
 			wq->tail = &wq->head;
+		w->pending = false;	/* it may be queued again as it runs */
 		pthread_mutex_unlock(&wq->lock);
 		w->func(w);
 		pthread_mutex_lock(&wq->lock);
@@ -358,6 +359,11 @@ struct workqueue_struct *shim_alloc_workqueue(const char *name)
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
 	pthread_mutex_lock(&wq->lock);
+	if (work->pending) {
+		pthread_mutex_unlock(&wq->lock);
+		return false;
+	}
+	work->pending = true;
 	work->next = NULL;
 	*wq->tail = work;
 	wq->tail = &work->next;

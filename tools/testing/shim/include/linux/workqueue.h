@@ -11,14 +11,17 @@
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
 
+/* As the kernel's: queue_work() of a pending item does nothing. */
 struct work_struct {
 	struct work_struct *next;
 	work_func_t func;
+	bool pending;			/* under its workqueue's lock */
 };
 
 #define INIT_WORK(w, f) do {						\
 	(w)->next = NULL;						\
 	(w)->func = (f);						\
+	(w)->pending = false;						\
 } while (0)
 
 #define WQ_UNBOUND	(1u << 1)
