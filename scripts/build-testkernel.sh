@@ -3,7 +3,8 @@
 #
 # Build a test kernel from linux-source-6.12 and print its build directory,
 # which is usable as KDIR (out-of-tree modules, `make C=2` sparse runs) and
-# holds the image at arch/x86/boot/bzImage.
+# holds the image at arch/x86/boot/bzImage, or, for User-Mode Linux, the
+# program `linux`.
 #
 # Usage: scripts/build-testkernel.sh [FRAGMENT...]
 #
@@ -14,6 +15,11 @@
 # (testkernel.config -> testkernel) and cached, keyed by the source tarball,
 # the fragments and the compiler, in $SYNCMAP_CACHE/<name>-<version>-<key>;
 # a build that did not finish leaves no stamp and is redone from scratch.
+#
+# A fragment with the line "# syncmap-arch: um" makes a User-Mode Linux
+# kernel (ARCH=um, from `make ARCH=um tinyconfig`); the default is x86_64.
+# Every make in such a tree needs ARCH=um: scripts/lib.sh's kernel_make
+# passes it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +32,8 @@ for f in "$@"; do
 done
 fragments=("$@")
 name=$(basename "${fragments[-1]}" .config)
+arch=$(sed -n 's/^# syncmap-arch:[[:space:]]*//p' "${fragments[@]}" | tail -n1)
+arch=${arch:-x86_64}
 
 src=$("$SYNCMAP_ROOT/scripts/linux-src.sh")
 cache=$(syncmap_cache_dir)
@@ -63,16 +71,17 @@ say "$name: building $version in $out (log: $log)"
 start=$(date +%s)
 
 kmake() {
-	make -C "$src" O="$out" "$@" >>"$log" 2>&1 || {
+	make -C "$src" O="$out" ARCH="$arch" "$@" >>"$log" 2>&1 || {
 		tail -n 40 "$log" >&2
 		die "$name: 'make $*' failed; full log: $log"
 	}
 }
 
 : >"$log"
-# ARCH=x86_64: a 64-bit tinyconfig.  With the default ARCH=x86, allnoconfig
-# turns 64BIT off and the 32-bit defaults (FRAME_WARN=1024...) would stick.
-kmake ARCH=x86_64 tinyconfig
+# ARCH=x86_64 (kmake's default), not x86: a 64-bit tinyconfig.  With ARCH=x86,
+# allnoconfig turns 64BIT off and the 32-bit defaults (FRAME_WARN=1024...)
+# would stick.
+kmake tinyconfig
 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
 	"$out/.config" "${fragments[@]}" >>"$log" 2>&1 ||
 	die "$name: merge_config.sh failed; full log: $log"

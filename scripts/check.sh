@@ -101,7 +101,7 @@ for k in $SYNCMAP_KERNELS; do
 	src=$out/w1-$k
 	copy_module_source "$src"
 	log=$out/w1-$k.log
-	if make -j"$(nproc)" -C "${kdir[$k]}" M="$src" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
+	if kernel_make "${kdir[$k]}" -j"$(nproc)" M="$src" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 &&
 	   ! grep -qE 'warning:|WARNING:' "$log"; then
 		record "$k" ok "W=1 build"
 	else

@@ -75,8 +75,62 @@ copy_module_source() {
 }
 
 # The kernels the tests run on, by name: the debug test kernel (KASAN,
-# lockdep, KUnit...), the same with KCSAN instead of KASAN, and Debian's.
-SYNCMAP_KERNELS="testkernel-6.12 kcsan-6.12 debian-6.1 debian-6.12 debian-6.12-rt"
+# lockdep, KUnit...), the same with KCSAN instead of KASAN, Debian's, and
+# User-Mode Linux with the debug options (native speed, one CPU).
+SYNCMAP_KERNELS="testkernel-6.12 kcsan-6.12 debian-6.1 debian-6.12 debian-6.12-rt uml-6.12"
+
+# kernel_is_uml KDIR: true for a User-Mode Linux build tree.
+kernel_is_uml() {
+	grep -qx 'CONFIG_UML=y' "$1/.config" 2>/dev/null
+}
+
+# kernel_make KDIR MAKE-ARGS...: make in a kernel build tree or headers, with
+# the ARCH=um a User-Mode Linux tree needs on every make.
+kernel_make() {
+	local kdir=$1
+
+	shift
+	if kernel_is_uml "$kdir"; then
+		make -C "$kdir" ARCH=um "$@"
+	else
+		make -C "$kdir" "$@"
+	fi
+}
+
+# boot_guest IMAGE KDIR INITRD MEM APPEND CONSOLE RESULTS LOG: boot a kernel
+# with an initramfs; the emulator replaces the calling shell (exec), so run
+# it in the background or in a subshell.  Its exit status is the machine's
+# (0 for a clean poweroff).  The guest's /dev/console goes to the file
+# CONSOLE and its /dev/ttyS1 (the results channel) to RESULTS; the
+# emulator's own messages to LOG.
+#
+# QEMU runs with TCG (a KVM guest hangs on these machines: nested
+# virtualisation), 2 vCPUs.  A User-Mode Linux kernel is a host program:
+# its console (con0) goes to stdout and its second serial line (ssl1) to
+# fd 3, as QEMU's two serial ports do; it runs kernel code natively, on one
+# CPU.  A UML panic ends the process (with no core: ulimit -c 0); its
+# temporary files go beside INITRD.
+boot_guest() {
+	local image=$1 kdir=$2 initrd=$3 mem=$4 append=$5
+	local console=$6 results=$7 log=$8
+
+	if kernel_is_uml "$kdir"; then
+		ulimit -c 0
+		# shellcheck disable=SC2086	# APPEND is words
+		exec "$image" mem="$mem" initrd="$initrd" \
+			uml_dir="$(dirname "$initrd")" umid=syncmap \
+			con=null con0=null,fd:1 ssl=null ssl1=null,fd:3 \
+			console=tty0 $append \
+			</dev/null >"$console" 2>"$log" 3>"$results"
+	fi
+	exec qemu-system-x86_64 \
+		-accel tcg,thread=multi -smp 2 -m "$mem" \
+		-kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 $append" \
+		-nodefaults -display none -no-reboot -net none \
+		-serial file:"$console" -serial file:"$results" \
+		</dev/null >"$log" 2>&1
+}
 
 # kernel_paths NAME: set KDIR (build tree or headers) and KIMAGE (bootable
 # image) for one of SYNCMAP_KERNELS.  The test kernel is built if needed.
@@ -91,6 +145,17 @@ kernel_paths() {
 			"$SYNCMAP_ROOT/scripts/testkernel.config" \
 			"$SYNCMAP_ROOT/scripts/testkernel-kcsan.config") || return 1
 		KIMAGE=$KDIR/arch/x86/boot/bzImage
+		;;
+	uml-bench-*)	# make bench only: no debug options
+		KDIR=$("$SYNCMAP_ROOT/scripts/build-testkernel.sh" \
+			"$SYNCMAP_ROOT/scripts/uml.config" \
+			"$SYNCMAP_ROOT/scripts/uml-bench.config") || return 1
+		KIMAGE=$KDIR/linux
+		;;
+	uml-*)
+		KDIR=$("$SYNCMAP_ROOT/scripts/build-testkernel.sh" \
+			"$SYNCMAP_ROOT/scripts/uml.config") || return 1
+		KIMAGE=$KDIR/linux
 		;;
 	debian-*)
 		KDIR=$(debian_headers "$1")

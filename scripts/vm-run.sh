@@ -3,12 +3,17 @@
 #
 # Build syncmap for a kernel, boot that kernel in QEMU with a busybox
 # initramfs, load the modules, run the KUnit suites and kselftests, unload,
-# power off, and judge the run from the logs.
+# power off, and judge the run from the logs.  A User-Mode Linux kernel
+# runs the same initramfs as a host process instead of in QEMU.
 #
-# Usage: scripts/vm-run.sh [--name NAME] [--timeout SECONDS] [--demo]
+# Usage: scripts/vm-run.sh [--name NAME] [--timeout SECONDS] [--demo | --kunit]
 #                         [--prebuilt SYNCMAP_KO] IMAGE KDIR
 #
-#   IMAGE  the kernel image (bzImage, /boot/vmlinuz-*)
+#   --demo   load the map and run scripts/demo-guest.sh (make demo)
+#   --kunit  load the map and the KUnit modules only, collect their results
+#            and unload: the inner loop for KUnit work (make kunit)
+#
+#   IMAGE  the kernel image (bzImage, /boot/vmlinuz-*, or UML's `linux`)
 #   KDIR   its build tree or headers, to build the modules against
 #
 # The guest runs scripts/guest/init, which runs the steps in
@@ -40,12 +45,13 @@ while [ $# -gt 0 ]; do
 	--name)		name=$2; shift 2 ;;
 	--timeout)	timeout=$2; shift 2 ;;
 	--demo)		mode=demo; shift ;;
+	--kunit)	mode=kunit; shift ;;
 	--prebuilt)	prebuilt=$2; shift 2 ;;
 	-*)		die "unknown option $1" ;;
 	*)		break ;;
 	esac
 done
-[ $# -eq 2 ] || die "usage: $0 [--name NAME] [--timeout SECONDS] [--demo] IMAGE KDIR"
+[ $# -eq 2 ] || die "usage: $0 [--name NAME] [--timeout SECONDS] [--demo | --kunit] IMAGE KDIR"
 image=$1
 kdir=$(cd "$2" && pwd)
 name=${name:-$(basename "$kdir")}
@@ -79,7 +85,7 @@ root=$work/initramfs
 mkdir -p "$root"/{bin,dev,etc,lib/syncmap,modules,proc,root,run,selftests,steps,sys,tmp,usr/bin}
 copy_module_source "$work/src"
 modules=()
-if build_step modules "$work/modules.log" make -j"$(nproc)" -C "$kdir" M="$work/src" modules; then
+if build_step modules "$work/modules.log" kernel_make "$kdir" -j"$(nproc)" M="$work/src" modules; then
 	# Load order: kmod/syncmap.ko, samples/, anything else, the KUnit modules.
 	mapfile -t modules < <(cd "$work/src" && find . -name '*.ko' -printf '%P\n' |
 		awk '{ r = 2 }
@@ -87,6 +93,10 @@ if build_step modules "$work/modules.log" make -j"$(nproc)" -C "$kdir" M="$work/
 		     /^samples\// { r = 1 }
 		     /kunit/ { r = 3 }
 		     { print r " " $0 }' | sort -k1,1n -k2 | cut -d' ' -f2-)
+	if [ "$mode" = kunit ]; then
+		mapfile -t modules < <(printf '%s\n' "${modules[@]}" |
+			grep -E '^kmod/syncmap\.ko$|kunit')
+	fi
 	for ko in "${modules[@]}"; do
 		mkdir -p "$root/modules/$(dirname "$ko")"
 		cp "$work/src/$ko" "$root/modules/$ko"
@@ -124,6 +134,8 @@ if [ "$mode" = test ] && [ -f "$SYNCMAP_ROOT/selftests/Makefile" ]; then
 			case $name:$t in
 			kcsan-*:observability_test | kcsan-*:syncmap_walk_test) ;;
 			kcsan-*:*) continue ;;
+			# UML runs no 32-bit programs (no IA32 emulation).
+			uml-*:*_32) continue ;;
 			esac
 			if [ -f "$ubuild/selftests/$t" ]; then
 				cp "$ubuild/selftests/$t" "$root/selftests/"
@@ -136,12 +148,20 @@ if [ "$mode" = test ] && [ -f "$SYNCMAP_ROOT/selftests/Makefile" ]; then
 fi
 printf '%s\n' "${selftests[@]}" | grep . >"$root/selftests/list" || true
 
-if [ -f "$SYNCMAP_ROOT/tools/Makefile" ]; then
+if [ "$mode" != kunit ] && [ -f "$SYNCMAP_ROOT/tools/Makefile" ]; then
 	if LDFLAGS=-static build_step tools "$ubuild/tools.log" \
 		make -C "$SYNCMAP_ROOT/tools" OUTPUT="$ubuild/tools/"; then
 		find "$ubuild/tools" -maxdepth 1 -type f -perm -u+x \
 			-exec cp {} "$root/usr/bin/" \;
 	fi
+fi
+# jq, with its shared libraries, for syncmapctl_test's round trip of binary
+# data through jq (the test skips it without jq).
+if [ "$mode" = test ] && jq=$(command -v jq); then
+	for f in "$jq" $(ldd "$jq" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
 fi
 # The userspace benchmark, for step 55's smoke run (make bench runs it).
 if [ "$mode" = test ] && [ -f "$SYNCMAP_ROOT/bench/Makefile" ]; then
@@ -170,20 +190,15 @@ SM_FUZZ_CALLS=${SYNCMAP_FUZZ_CALLS:-}
 EOF
 "$SYNCMAP_ROOT/scripts/mkinitramfs.py" "$root" "$work/initrd.gz"
 
-# 4. Boot.  TCG: a KVM guest hangs on these machines (nested virtualisation).
+# 4. Boot (scripts/lib.sh's boot_guest: QEMU, or User-Mode Linux).
 console=$work/console.log
 results=$work/results.log
 : >"$console"
 : >"$results"
 say "$name: booting $(basename "$image") (limits: ${idle}s silent, ${timeout}s in all)"
 start=$(date +%s)
-qemu-system-x86_64 \
-	-accel tcg,thread=multi -smp 2 -m 1G \
-	-kernel "$image" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic ${SYNCMAP_VM_APPEND:-}" \
-	-nodefaults -display none -no-reboot -net none \
-	-serial file:"$console" -serial file:"$results" \
-	>"$work/qemu.log" 2>&1 &
+boot_guest "$image" "$kdir" "$work/initrd.gz" 1G "oops=panic ${SYNCMAP_VM_APPEND:-}" \
+	"$console" "$results" "$work/qemu.log" &
 qemu=$!
 if [ "$mode" = demo ]; then
 	# Show the demo's output as it comes.
@@ -219,7 +234,7 @@ wait "$qemu" || rc=$?
 wait
 elapsed=$(($(date +%s) - start))
 if [ -z "$killed" ] && [ "$rc" != 0 ]; then
-	echo "fail vm:qemu qemu exited with $rc: $(head -c 300 "$work/qemu.log")" >>"$prefail"
+	echo "fail vm:qemu the guest exited with $rc: $(head -c 300 "$work/qemu.log")" >>"$prefail"
 fi
 say "$name: guest ran for ${elapsed}s${killed:+; stopped: $killed}"
 
@@ -245,6 +260,10 @@ for t in "${selftests[@]}"; do
 done
 # Failures from before the boot become result records.
 sed 's/^fail /@@syncmap result fail /' "$prefail" >>"$results"
+# The Prometheus text syncmapctl_test printed, checked by promtool here on
+# the host: one result record per output (none without promtool).
+"$SYNCMAP_ROOT/tools/syncmapctl/promtool-check.sh" "$results" >"$work/promtool" || true
+cat "$work/promtool" >>"$results"
 if "$SYNCMAP_ROOT/scripts/parse-results.py" "${args[@]}"; then
 	exit 0
 fi

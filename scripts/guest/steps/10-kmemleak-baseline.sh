@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# modes: test
+# modes: test kunit
 #
 # Forget what the boot may have leaked, so that the final scan (step 90)
 # reports only what happened while our modules were loaded.

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# modes: test
+# modes: test kunit
 #
 # KUnit keeps each suite's KTAP in debugfs while its module is loaded: copy
 # it to the results channel, away from the interleaved console.

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# modes: test
+# modes: test kunit
 #
 # With the modules gone, anything they allocated and never freed is
 # unreferenced.  kmemleak ignores objects younger than 5 s, so wait that out.
