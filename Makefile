@@ -4,11 +4,14 @@
 # behind the other targets is in scripts/.
 #
 #   make                  build kmod/syncmap.ko against KDIR
-#   make bench            benchmarks against the peers in QEMU; docs/bench.md
+#   make bench            benchmarks against the peers, UML and QEMU; docs/bench.md
 #   make demo             boot Debian's 6.12 in QEMU with the module loaded
 #   make check            every build, lint and VM test; see scripts/check.sh
 #   make vm K=NAME        one VM test run: testkernel-6.12, kcsan-6.12,
-#                         debian-6.1, debian-6.12 or debian-6.12-rt
+#                         debian-6.1, debian-6.12, debian-6.12-rt or
+#                         uml-6.12 (User-Mode Linux: native speed, 1 CPU)
+#   make kunit [K=NAME]   only the KUnit suites, on uml-6.12 by default:
+#                         the fastest way to run them
 #   make torture          DURATION seconds (600) of torture and FUZZ_CALLS
 #                         (100000) ioctl fuzzer calls in the test kernel
 #   make kcsan            the VM test run on the test kernel with KCSAN
@@ -43,6 +46,9 @@ bench:
 
 vm:
 	scripts/vm.sh $(K)
+
+kunit:
+	scripts/vm.sh $(or $(K),uml-6.12) --kunit
 
 testkernel:
 	scripts/build-testkernel.sh
@@ -85,6 +91,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man8/syncmapctl.8 \
 		$(DESTDIR)$(PREFIX)/include/linux/syncmap.h \
 		$(DESTDIR)$(UDEVDIR)/60-syncmap.rules
+	$(MAKE) -C tools/lib/syncmap DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) uninstall
 
 fuzz bench-native:
 	$(MAKE) -C tools/testing $@
@@ -99,4 +106,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo bench vm testkernel torture kcsan install uninstall fuzz bench-native clean
+.PHONY: all modules check demo bench vm kunit testkernel torture kcsan install uninstall fuzz bench-native clean
