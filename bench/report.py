@@ -31,6 +31,18 @@ GO_WL = ["LoadMostlyHits", "LoadMostlyMisses", "LoadOrStoreBalanced",
          "Range", "AdversarialAlloc", "AdversarialDelete", "SwapMostlyHits",
          "CompareAndSwapMostlyHits", "Clear"]
 WRITE_WL = ["LoadOrStoreUnique", "AdversarialAlloc", "AdversarialDelete"]
+# LoadMostlyHits/Misses at wider keys (syncmap, rhashtable, rwlock).
+WIDE_LENS = [16, 64]
+MIXED_WL = "LoadMostlyHitsWhileStoring"
+MIXED_PEERS = ["rhashtable", "rwlock"]
+# The hashes of the module's "hash" lines, and what they are.
+HASHES = [
+    ("map_jhash", "syncmap: jhash(), seeded"),
+    ("map_hsiphash", "syncmap after a flood: hsiphash()"),
+    ("rhashtable_jhash2", "rhashtable: jhash2()"),
+    ("hash_64", "rwlock, bucketlock: hash_64()"),
+    ("siphash", "siphash() (syncmap's until 3b326ff)"),
+]
 
 # scripts/bench.sh's defaults, to say when a run used fewer.
 DEFAULTS = {"duration_ms": "300", "sizes": "1024,100000,1000000",
@@ -113,14 +125,19 @@ class Data:
                 d = kv(line)
                 self.timing[int(d["size"])].append(d)
             elif line.startswith("hash ") and tag == "pass":
-                self.hash.append(kv(line))
+                d = kv(line)
+                d.setdefault("key_len", "8")
+                self.hash.append(d)
             elif line.startswith("ubench test="):
                 d = kv(line)
                 self.ubench[(d["test"], d["impl"], int(d["threads"]))] \
                     .append(float(d["keys_per_s"]))
             elif line.startswith("ubench mem"):
                 d = kv(line)
-                self.umem[d["impl"]].append(d)
+                # A peer that could not be filled (BPF_F_NO_PREALLOC on
+                # UML: "unavailable=ENOMEM") has no figure to show.
+                if "unavailable" not in d:
+                    self.umem[d["impl"]].append(d)
 
     def rate(self, *key):
         r = self.rates.get(key)
