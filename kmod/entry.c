@@ -9,15 +9,19 @@
 #include <linux/export.h>
 #include <linux/jump_label.h>
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/poison.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "entry.h"
 #include "map.h"
 
 #define SYNCMAP_GFP (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
+/* A physically contiguous try over a page: no reclaim and compaction loop. */
+#define SYNCMAP_GFP_CONTIG (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY)
 
 static bool syncmap_should_fail(struct syncmap *map)
 {
@@ -29,6 +33,35 @@ static bool syncmap_should_fail(struct syncmap *map)
 			return nth == 1;
 	}
 	return false;
+}
+
+/*
+ * kvmalloc() with SYNCMAP_GFP would be wrong over a page: kvmalloc() adds
+ * __GFP_NORETRY to its kmalloc() try only when the caller did not ask for
+ * __GFP_RETRY_MAYFAIL (kmalloc_gfp_adjust() in 6.12's mm/util.c, the same
+ * test inline in 6.1's kvmalloc_node()), so a value over 4 KiB or a table
+ * would go through direct reclaim and compaction, retried, for high-order
+ * pages it does not need before falling back to vmalloc().  Do the two
+ * steps here: over a page, one cheap contiguous try (__GFP_NORETRY: no
+ * OOM killer, no retry loop), then vmalloc_huge() with SYNCMAP_GFP, whose
+ * __GFP_RETRY_MAYFAIL keeps the order-0 pages from invoking the OOM
+ * killer.  That is kvmalloc()'s own fallback on 6.1 and 6.12 alike
+ * (__vmalloc_node_range() with VM_ALLOW_HUGE_VMAP), so there is nothing
+ * for compat.h.  kvfree() frees either.
+ */
+static void *syncmap_kvmalloc(size_t size)
+{
+	void *p;
+
+	if (size <= PAGE_SIZE)
+		return kmalloc(size, SYNCMAP_GFP);
+	p = kmalloc(size, SYNCMAP_GFP_CONTIG);
+	if (p)
+		return p;
+	/* kvmalloc()'s own bound. */
+	if (unlikely(size > INT_MAX))
+		return NULL;
+	return vmalloc_huge(size, SYNCMAP_GFP);
 }
 
 /**
@@ -48,7 +81,7 @@ void *syncmap_alloc(struct syncmap *map, size_t size)
 	if (syncmap_should_fail(map))
 		return NULL;
 	old = set_active_memcg(map->memcg);
-	p = kvmalloc(size, SYNCMAP_GFP);
+	p = syncmap_kvmalloc(size);
 	set_active_memcg(old);
 	return p;
 }

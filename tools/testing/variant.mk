@@ -61,8 +61,10 @@ CORE := kmod/map.c kmod/table.c kmod/entry.c
 SHIM := $(addprefix $(T)/shim/,shim.c kthread.c rcu-callbacks.c rcu-$(RCU).c)
 # Every KUnit suite of the project runs here too, but those that need a
 # real kernel (pipeline_test checks the loading of the module itself;
-# registry_test needs the named-map registry, which is not core).
-KUNIT_KERNEL_ONLY := kunit/pipeline_test.c kunit/registry_test.c
+# registry_test needs the named-map registry, which is not core;
+# alloc_test watches the slab allocator's kmalloc tracepoint).
+KUNIT_KERNEL_ONLY := kunit/pipeline_test.c kunit/registry_test.c \
+		     kunit/alloc_test.c
 KUNIT := $(filter-out $(KUNIT_KERNEL_ONLY),\
 	   $(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/kunit/*_test.c)))
 MODEL := kunit/go_model.c $(T)/diff.c
