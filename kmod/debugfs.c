@@ -7,7 +7,11 @@
  *   maps/<name>/health   the health checks (docs/observability.md)
  *   maps/<name>/policy   the promotion policy, read and write
  *   maps/<name>/reset    write anything: zero the event counters
+ *   ns/<inum>/<name>/    the same, for a map of another IPC namespace than
+ *                        the initial one, by the namespace's inode number
+ *                        (as in "ipc:[<inum>]" of /proc/PID/ns/ipc)
  *
+ * A namespace's directory lives while the namespace has maps alive.
  * Lifetimes: a map's directory is created when its name is linked and
  * removed, under the registry mutex, when it is unlinked, before the
  * registry drops its reference; debugfs_remove() waits for the file
@@ -22,11 +26,13 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "debugfs.h"
 #include "registry.h"
 
 static struct dentry *syncmap_dbg_root;
 static struct dentry *syncmap_dbg_maps;
+static struct dentry *syncmap_dbg_ns;
 
 #define STAT(f) { #f, offsetof(struct syncmap_stats, f) }
 
@@ -210,6 +216,8 @@ static void summary_one(struct syncmap_named *nm, void *arg)
 
 	syncmap_get_stats(nm->map, &s);
 	syncmap_get_health(nm->map, &h);
+	if (nm->ns->ipc != syncmap_init_ipc_ns())
+		seq_printf(m, "ns/%u/", syncmap_ipc_ns_inum(nm->ns->ipc));
 	seq_printf(m, "%s len=%llu read_len=%llu dirty_len=%llu misses=%llu promotions=%llu rebuilds=%llu compactions=%llu bytes=%llu health=%s\n",
 		   nm->name, s.len, s.read_len, s.dirty_len, s.misses,
 		   s.promotions, s.dirty_rebuilds, s.compactions, s.bytes,
@@ -224,10 +232,47 @@ static int summary_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(summary);
 
 /**
- * syncmap_debugfs_add() - create maps/<name>/ for a map just linked
+ * syncmap_debugfs_ns_add() - find or create the directory of a namespace
+ * @ns: a namespace getting its first map.
+ *
+ * maps/ for the initial IPC namespace, ns/<inum>/ for another.  A failure
+ * is not fatal: its maps work without their files.
+ *
+ * Context: Process context; may sleep.  Called under the registry mutex.
+ */
+void syncmap_debugfs_ns_add(struct syncmap_ns *ns)
+{
+	char name[16];
+
+	if (ns->ipc == syncmap_init_ipc_ns()) {
+		ns->debugfs = syncmap_dbg_maps;
+		return;
+	}
+	if (IS_ERR_OR_NULL(syncmap_dbg_ns))
+		return;
+	snprintf(name, sizeof(name), "%u", syncmap_ipc_ns_inum(ns->ipc));
+	ns->debugfs = debugfs_create_dir(name, syncmap_dbg_ns);
+}
+
+/**
+ * syncmap_debugfs_ns_remove() - remove the directory of a namespace
+ * @ns: a namespace whose last map goes; maps/ stays.
+ *
+ * Context: Process context; may sleep.  Called under the registry mutex.
+ */
+void syncmap_debugfs_ns_remove(struct syncmap_ns *ns)
+{
+	if (ns->debugfs != syncmap_dbg_maps)
+		debugfs_remove(ns->debugfs);
+	ns->debugfs = NULL;
+}
+
+/**
+ * syncmap_debugfs_add() - create the directory of a map just linked
  * @nm: the map.
  *
- * A failure is not fatal: the map works without its files.
+ * <name>/ in its namespace's directory (syncmap_debugfs_ns_add()).  A
+ * failure is not fatal: the map works without its files.
  *
  * Context: Process context; may sleep.  Called under the registry mutex.
  */
@@ -235,9 +280,9 @@ void syncmap_debugfs_add(struct syncmap_named *nm)
 {
 	struct dentry *dir;
 
-	if (IS_ERR_OR_NULL(syncmap_dbg_maps))
+	if (IS_ERR_OR_NULL(nm->ns->debugfs))
 		return;
-	dir = debugfs_create_dir(nm->name, syncmap_dbg_maps);
+	dir = debugfs_create_dir(nm->name, nm->ns->debugfs);
 	if (IS_ERR(dir))
 		return;
 	debugfs_create_file("stats", 0444, dir, nm, &stats_fops);
@@ -248,7 +293,7 @@ void syncmap_debugfs_add(struct syncmap_named *nm)
 }
 
 /**
- * syncmap_debugfs_remove() - remove maps/<name>/ of a map being unlinked
+ * syncmap_debugfs_remove() - remove the directory of a map being unlinked
  * @nm: the map.
  *
  * Waits for the operations in progress on its files; later ones fail.
@@ -270,6 +315,7 @@ void syncmap_debugfs_init(void)
 {
 	syncmap_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	syncmap_dbg_maps = debugfs_create_dir("maps", syncmap_dbg_root);
+	syncmap_dbg_ns = debugfs_create_dir("ns", syncmap_dbg_root);
 	debugfs_create_file("summary", 0444, syncmap_dbg_root, NULL,
 			    &summary_fops);
 }
@@ -284,4 +330,5 @@ void syncmap_debugfs_exit(void)
 	debugfs_remove(syncmap_dbg_root);
 	syncmap_dbg_root = NULL;
 	syncmap_dbg_maps = NULL;
+	syncmap_dbg_ns = NULL;
 }

@@ -9,6 +9,10 @@
  * until it is closed.  Operations on the bound map
  * need FMODE_READ, FMODE_WRITE or both (else -EBADF).
  *
+ * A file also belongs to the IPC namespace of the task that opened it, for
+ * good: it finds, creates, destroys and lists the names of that namespace
+ * (registry.c), whoever it is passed to.
+ *
  * Commands dispatch on _IOC_NR through one table.  The size of the
  * caller's structure comes from _IOC_SIZE and is reconciled with the
  * kernel's by copy_struct_from_user(), so binaries built against an older
@@ -29,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "dev.h"
 #include "map.h"
 #include "registry.h"
@@ -75,6 +80,7 @@ MODULE_PARM_DESC(max_walks, "Most walks at once on one map through files not ope
  * struct syncmap_file - an open /dev/syncmap
  * @named: the bound map, or NULL; set once under @lock, read with
  *         smp_load_acquire() by the operations.
+ * @ipc: the IPC namespace of the opener, held until release.
  * @lock: serialises binding and the walk.
  * @iter: the walk in progress (under @lock).
  * @first: while @second, the walk of the read table that came first.
@@ -90,6 +96,7 @@ MODULE_PARM_DESC(max_walks, "Most walks at once on one map through files not ope
  */
 struct syncmap_file {
 	struct syncmap_named *named;
+	struct ipc_namespace *ipc;
 	struct mutex lock;		/* binding and the walk */
 	struct syncmap_iter iter;
 	struct syncmap_iter first;
@@ -139,7 +146,7 @@ static int ioc_bind(struct file *file, void *arg)
 	if (file->f_mode & FMODE_WRITE)
 		want |= SYNCMAP_MAY_WRITE;
 
-	nm = syncmap_registry_lookup(a->name);
+	nm = syncmap_registry_lookup(sf->ipc, a->name);
 	if (!nm)
 		return -ENOENT;
 	mutex_lock(&sf->lock);
@@ -158,24 +165,49 @@ static int ioc_bind(struct file *file, void *arg)
 	return ret;
 }
 
+/*
+ * With SYNCMAP_CREATE_BIND, the file is bound to the map it creates, as
+ * open(2) with O_CREAT|O_EXCL: never to a map someone else created under
+ * the name, and with the access of its open mode whatever @mode says.
+ * @lock is held across, so no BIND of the same file comes in between.
+ */
 static int ioc_create(struct file *file, void *arg)
 {
+	struct syncmap_file *sf = file->private_data;
 	struct syncmap_ioc_create *c = arg;
+	struct syncmap_named *nm;
 	int ret;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (c->flags || c->mode & ~0777U)
+	if (c->flags & ~SYNCMAP_CREATE_BIND || c->mode & ~0777U)
 		return -EINVAL;
 	ret = syncmap_name_check(c->name, sizeof(c->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_create(file, c->name, c->mode,
-				       c->max_entries, c->max_bytes);
+	if (!(c->flags & SYNCMAP_CREATE_BIND))
+		return syncmap_registry_create(file, sf->ipc, c->name, c->mode,
+					       c->max_entries, c->max_bytes,
+					       NULL);
+	mutex_lock(&sf->lock);
+	if (sf->named) {
+		ret = -EBUSY;
+	} else {
+		ret = syncmap_registry_create(file, sf->ipc, c->name, c->mode,
+					      c->max_entries, c->max_bytes,
+					      &nm);
+		if (!ret) {
+			/* Publishes the map to operations without @lock. */
+			smp_store_release(&sf->named, nm);
+		}
+	}
+	mutex_unlock(&sf->lock);
+	return ret;
 }
 
 static int ioc_destroy(struct file *file, void *arg)
 {
+	struct syncmap_file *sf = file->private_data;
 	struct syncmap_ioc_name *a = arg;
 	int ret;
 
@@ -186,11 +218,12 @@ static int ioc_destroy(struct file *file, void *arg)
 	ret = syncmap_name_check(a->name, sizeof(a->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_destroy(file, a->name);
+	return syncmap_registry_destroy(file, sf->ipc, a->name);
 }
 
 static int ioc_chmod(struct file *file, void *arg)
 {
+	struct syncmap_file *sf = file->private_data;
 	struct syncmap_ioc_chmod *c = arg;
 	int ret;
 
@@ -201,11 +234,12 @@ static int ioc_chmod(struct file *file, void *arg)
 	ret = syncmap_name_check(c->name, sizeof(c->name));
 	if (ret)
 		return ret;
-	return syncmap_registry_chmod(file, c->name, c->mode);
+	return syncmap_registry_chmod(file, sf->ipc, c->name, c->mode);
 }
 
 static int ioc_info(struct file *file, void *arg)
 {
+	struct syncmap_file *sf = file->private_data;
 	struct syncmap_map_info *info = arg;
 	struct syncmap_named *nm;
 	int ret;
@@ -227,7 +261,7 @@ static int ioc_info(struct file *file, void *arg)
 	ret = syncmap_name_check(info->name, sizeof(info->name));
 	if (ret)
 		return ret;
-	nm = syncmap_registry_lookup(info->name);
+	nm = syncmap_registry_lookup(sf->ipc, info->name);
 	if (!nm)
 		return -ENOENT;
 	if (syncmap_named_permitted(nm, file, SYNCMAP_MAY_READ))
@@ -240,6 +274,7 @@ static int ioc_info(struct file *file, void *arg)
 
 static int ioc_list(struct file *file, void *arg)
 {
+	struct syncmap_file *sf = file->private_data;
 	struct syncmap_ioc_list *l = arg;
 	void __user *uout = u64_to_user_ptr(l->maps);
 	size_t ksize = sizeof(struct syncmap_map_info);
@@ -264,7 +299,7 @@ static int ioc_list(struct file *file, void *arg)
 		if (!out)
 			return -ENOMEM;
 	}
-	syncmap_registry_list(file, l->after, out, room, &n, &total);
+	syncmap_registry_list(file, sf->ipc, l->after, out, room, &n, &total);
 	for (i = 0; i < n; i++) {
 		void __user *dst = uout + i * usize;
 
@@ -1114,6 +1149,7 @@ static int syncmap_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&sf->lock);
 	INIT_LIST_HEAD(&sf->walk_node);
+	sf->ipc = syncmap_current_ipc_ns();
 	file->private_data = sf;
 	return nonseekable_open(inode, file);
 }
@@ -1128,6 +1164,7 @@ static int syncmap_release(struct inode *inode, struct file *file)
 	mutex_unlock(&sf->lock);
 	if (sf->named)
 		syncmap_named_put(sf->named);
+	syncmap_put_ipc_ns(sf->ipc);
 	mutex_destroy(&sf->lock);
 	kfree(sf);
 	return 0;

@@ -9,7 +9,20 @@
  * Every permission check is made against the credentials the file the
  * request came through was opened with (file->f_cred), as open(2) decides
  * once what a file may do: a file passed to another process, privileged
- * or not, carries its opener's rights and no others.  The module's caps on the
+ * or not, carries its opener's rights and no others.
+ *
+ * Names are scoped to IPC namespaces, as SysV IPC objects and POSIX
+ * message queues are: a file belongs to the namespace of the task that
+ * opened it, and creates, binds, finds and lists the names of that
+ * namespace only; capabilities override a map's mode only in the user
+ * namespace that owns the map's IPC namespace.  The default map lives in
+ * the initial namespace.  A module has no hook where the kernel frees a
+ * namespace, so the registry holds a reference on each namespace that has
+ * maps: they outlive its last process, listed in debugfs under its inode
+ * number, until they are destroyed (by a file opened in it, for example
+ * from a process setns(2) into it through a bind mount of
+ * /proc/PID/ns/ipc) or until the module is unloaded; the owner's
+ * per-user limits bound how many can be left behind.  The module's caps on the
  * number of maps and on their total memory are reservations taken at
  * create and given back when the last reference goes, so no lock-free
  * update ever touches a shared counter for them.
@@ -26,6 +39,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "debugfs.h"
 #include "map.h"
 #include "registry.h"
@@ -53,12 +67,14 @@ static struct {
 	struct mutex mutex;		/* everything below */
 	struct list_head names;		/* linked maps, sorted by name */
 	struct list_head users;		/* struct syncmap_user */
+	struct list_head nss;		/* struct syncmap_ns */
 	unsigned int maps;		/* maps alive, linked or not */
 	u64 reserved_bytes;		/* sum of their max_bytes */
 } registry = {
 	.mutex = __MUTEX_INITIALIZER(registry.mutex),
 	.names = LIST_HEAD_INIT(registry.names),
 	.users = LIST_HEAD_INIT(registry.users),
+	.nss = LIST_HEAD_INIT(registry.nss),
 };
 
 /*
@@ -161,15 +177,51 @@ int syncmap_name_check(const char *name, size_t size)
 	return 0;
 }
 
-static struct syncmap_named *find_linked(const char *name)
+static struct syncmap_named *find_linked(struct ipc_namespace *ipc,
+					 const char *name)
 {
 	struct syncmap_named *nm;
 
 	lockdep_assert_held(&registry.mutex);
 	list_for_each_entry(nm, &registry.names, node)
-		if (!strcmp(nm->name, name))
+		if (nm->ns->ipc == ipc && !strcmp(nm->name, name))
 			return nm;
 	return NULL;
+}
+
+static struct syncmap_ns *ns_find(struct ipc_namespace *ipc)
+{
+	struct syncmap_ns *ns;
+
+	lockdep_assert_held(&registry.mutex);
+	list_for_each_entry(ns, &registry.nss, node)
+		if (ns->ipc == ipc)
+			return ns;
+	return NULL;
+}
+
+/*
+ * One map of @nm's namespace less: returns the namespace's entry if that
+ * was its last map, unlisted, for ns_free() once the mutex is dropped.
+ */
+static struct syncmap_ns *ns_release(struct syncmap_named *nm)
+{
+	struct syncmap_ns *ns = nm->ns;
+
+	lockdep_assert_held(&registry.mutex);
+	if (--ns->maps)
+		return NULL;
+	list_del(&ns->node);
+	syncmap_debugfs_ns_remove(ns);
+	return ns;
+}
+
+static void ns_free(struct syncmap_ns *ns)
+{
+	if (!ns)
+		return;
+	syncmap_put_ipc_ns(ns->ipc);
+	kfree(ns);
 }
 
 static void link_sorted(struct syncmap_named *nm)
@@ -240,13 +292,16 @@ static void named_free(struct work_struct *work)
 static void named_release(struct kref *ref)
 {
 	struct syncmap_named *nm = container_of(ref, struct syncmap_named, ref);
+	struct syncmap_ns *ns;
 
 	/* The caps count the map until now; its memory goes right after. */
 	mutex_lock(&registry.mutex);
 	registry.maps--;
 	registry.reserved_bytes -= nm->max_bytes;
 	user_release(nm);
+	ns = ns_release(nm);
 	mutex_unlock(&registry.mutex);
+	ns_free(ns);
 	INIT_WORK(&nm->free_work, named_free);
 	queue_work(free_wq, &nm->free_work);
 }
@@ -276,14 +331,17 @@ void syncmap_named_put(struct syncmap_named *nm)
 	kref_put(&nm->ref, named_release);
 }
 
-static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
-		     u64 max_entries, u64 max_bytes, bool is_default)
+static int named_add(struct ipc_namespace *ipc, const char *name,
+		     umode_t mode, kuid_t uid, kgid_t gid, u64 max_entries,
+		     u64 max_bytes, bool is_default,
+		     struct syncmap_named **bind)
 {
 	struct syncmap_params params = {
 		.max_entries = max_entries,
 		.max_bytes = max_bytes,
 	};
 	struct syncmap_user *spare = NULL, *u = NULL;
+	struct syncmap_ns *spare_ns, *ns;
 	struct syncmap_named *nm;
 	struct syncmap *map;
 	u64 cap, reserved;
@@ -292,13 +350,15 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 	nm = kzalloc(sizeof(*nm), GFP_KERNEL_ACCOUNT);
 	if (!nm)
 		return -ENOMEM;
-	/* In case the owner has no map yet: allocated before the mutex. */
-	if (!is_default) {
+	/* In case the owner or the namespace has no map yet. */
+	spare_ns = kzalloc(sizeof(*spare_ns), GFP_KERNEL_ACCOUNT);
+	if (!is_default)
 		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-		if (!spare) {
-			kfree(nm);
-			return -ENOMEM;
-		}
+	if (!spare_ns || (!is_default && !spare)) {
+		kfree(spare_ns);
+		kfree(spare);
+		kfree(nm);
+		return -ENOMEM;
 	}
 	kref_init(&nm->ref);
 	INIT_LIST_HEAD(&nm->node);
@@ -316,7 +376,8 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 	cap = READ_ONCE(max_total_bytes);
 	if (!is_default)
 		u = user_find(uid);
-	if (find_linked(name)) {
+	ns = ns_find(ipc);
+	if (find_linked(ipc, name)) {
 		ret = -EEXIST;
 	} else if (registry.maps >= READ_ONCE(max_maps)) {
 		ret = -ENOSPC;
@@ -350,11 +411,26 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 				u->bytes += max_bytes;
 				nm->user = u;
 			}
+			if (!ns) {
+				/* The caller holds @ipc: it cannot be dying. */
+				ns = spare_ns;
+				spare_ns = NULL;
+				ns->ipc = get_ipc_ns(ipc);
+				list_add(&ns->node, &registry.nss);
+				syncmap_debugfs_ns_add(ns);
+			}
+			ns->maps++;
+			nm->ns = ns;
 			link_sorted(nm);
 			syncmap_debugfs_add(nm);
+			if (bind) {
+				syncmap_named_get(nm);
+				*bind = nm;
+			}
 		}
 	}
 	mutex_unlock(&registry.mutex);
+	kfree(spare_ns);
 	kfree(spare);
 	if (ret)
 		kfree(nm);
@@ -364,36 +440,55 @@ static int named_add(const char *name, umode_t mode, kuid_t uid, kgid_t gid,
 /**
  * syncmap_registry_create() - create a named map owned by a file's opener
  * @file: the file the request came through.
+ * @ipc: the IPC namespace @file was opened in, held by the caller.
  * @name: a valid name (see syncmap_name_check()).
  * @mode: permission bits, 0 to 0777.
  * @max_entries: entry limit, 0 for none.
  * @max_bytes: byte limit, 0 for none.
+ * @bind: if not NULL, set to the new map with a reference taken for the
+ *        caller, under the same mutex as the name is linked: nobody can
+ *        have destroyed it and created another under the name meanwhile.
  *
  * The fsuid and fsgid @file was opened with own the map; its memory is
  * charged to the memory cgroup of the calling task.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
- * Return: 0; -EEXIST if the name is taken; -ENOSPC if the module's cap on
- * maps or on their total memory would be exceeded; -EDQUOT if the owner's
- * share of them (max_maps_per_user, max_bytes_per_user) would be; -ENOMEM.
+ * Return: 0; -EEXIST if the name is taken in @ipc; -ENOSPC if the
+ * module's cap on maps or on their total memory would be exceeded;
+ * -EDQUOT if the owner's share of them (max_maps_per_user,
+ * max_bytes_per_user) would be; -ENOMEM.
  */
-int syncmap_registry_create(const struct file *file, const char *name,
-			    umode_t mode, u64 max_entries, u64 max_bytes)
+int syncmap_registry_create(const struct file *file, struct ipc_namespace *ipc,
+			    const char *name, umode_t mode, u64 max_entries,
+			    u64 max_bytes, struct syncmap_named **bind)
 {
-	return named_add(name, mode, file->f_cred->fsuid, file->f_cred->fsgid,
-			 max_entries, max_bytes, false);
+	return named_add(ipc, name, mode, file->f_cred->fsuid,
+			 file->f_cred->fsgid, max_entries, max_bytes, false,
+			 bind);
+}
+
+/*
+ * Capabilities count in the user namespace that owns the map's IPC
+ * namespace, as ipcperms() has it for SysV objects: root of a child user
+ * namespace is nobody special to the initial namespace's maps.
+ */
+static bool ns_capable_for(const struct syncmap_ns *ns,
+			   const struct file *file, int cap)
+{
+	return file_ns_capable(file, syncmap_ipc_user_ns(ns->ipc), cap);
 }
 
 static bool owner_or_admin(const struct syncmap_named *nm,
 			   const struct file *file)
 {
 	return uid_eq(file->f_cred->fsuid, nm->uid) ||
-	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	       ns_capable_for(nm->ns, file, CAP_SYS_ADMIN);
 }
 
 /**
  * syncmap_registry_destroy() - unlink a map's name
  * @file: the file the request came through.
+ * @ipc: the IPC namespace @file was opened in.
  * @name: the name.
  *
  * Like unlink(2): the name is free at once, files bound to the map and
@@ -401,15 +496,17 @@ static bool owner_or_admin(const struct syncmap_named *nm,
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0; -ENOENT if no map has the name; -EBUSY for the default map;
- * -EPERM if @file's opener neither owns the map nor had CAP_SYS_ADMIN.
+ * -EPERM if @file's opener neither owns the map nor had CAP_SYS_ADMIN in
+ * the user namespace owning @ipc.
  */
-int syncmap_registry_destroy(const struct file *file, const char *name)
+int syncmap_registry_destroy(const struct file *file,
+			     struct ipc_namespace *ipc, const char *name)
 {
 	struct syncmap_named *nm;
 	int ret = 0;
 
 	mutex_lock(&registry.mutex);
-	nm = find_linked(name);
+	nm = find_linked(ipc, name);
 	if (!nm) {
 		ret = -ENOENT;
 	} else if (nm->is_default) {
@@ -431,23 +528,25 @@ int syncmap_registry_destroy(const struct file *file, const char *name)
 /**
  * syncmap_registry_chmod() - change a map's permission bits
  * @file: the file the request came through.
+ * @ipc: the IPC namespace @file was opened in.
  * @name: the name.
  * @mode: the new bits, 0 to 0777.
  *
  * Files already bound keep the access they were granted, as open files do.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
- * Return: 0; -ENOENT if no map has the name; -EPERM if @file's opener
- * neither owns the map nor had CAP_SYS_ADMIN.
+ * Return: 0; -ENOENT if no map has the name in @ipc; -EPERM if @file's
+ * opener neither owns the map nor had CAP_SYS_ADMIN in the user namespace
+ * owning @ipc.
  */
-int syncmap_registry_chmod(const struct file *file, const char *name,
-			   umode_t mode)
+int syncmap_registry_chmod(const struct file *file, struct ipc_namespace *ipc,
+			   const char *name, umode_t mode)
 {
 	struct syncmap_named *nm;
 	int ret = 0;
 
 	mutex_lock(&registry.mutex);
-	nm = find_linked(name);
+	nm = find_linked(ipc, name);
 	if (!nm)
 		ret = -ENOENT;
 	else if (!owner_or_admin(nm, file))
@@ -460,17 +559,19 @@ int syncmap_registry_chmod(const struct file *file, const char *name,
 
 /**
  * syncmap_registry_lookup() - find a map by name and take a reference
+ * @ipc: the IPC namespace the name lives in.
  * @name: the name.
  *
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: the map, to be released with syncmap_named_put(), or NULL.
  */
-struct syncmap_named *syncmap_registry_lookup(const char *name)
+struct syncmap_named *syncmap_registry_lookup(struct ipc_namespace *ipc,
+					      const char *name)
 {
 	struct syncmap_named *nm;
 
 	mutex_lock(&registry.mutex);
-	nm = find_linked(name);
+	nm = find_linked(ipc, name);
 	if (nm)
 		syncmap_named_get(nm);
 	mutex_unlock(&registry.mutex);
@@ -523,7 +624,8 @@ static bool mode_allows(const struct syncmap_named *nm,
  * As for a file, with the credentials @file was opened with: the owner's
  * bits if their fsuid owns the map, else the group's if their fsgid or a
  * supplementary group is the map's group, else the others'.
- * CAP_DAC_OVERRIDE (in the initial user namespace) grants everything.
+ * CAP_DAC_OVERRIDE in the user namespace owning the map's IPC namespace
+ * grants everything.
  *
  * Context: Process context.
  * Return: true if permitted.
@@ -532,7 +634,7 @@ bool syncmap_named_permitted(const struct syncmap_named *nm,
 			     const struct file *file, int want)
 {
 	return mode_allows(nm, file->f_cred, want) ||
-	       file_ns_capable(file, &init_user_ns, CAP_DAC_OVERRIDE);
+	       ns_capable_for(nm->ns, file, CAP_DAC_OVERRIDE);
 }
 
 /**
@@ -568,6 +670,7 @@ void syncmap_named_info(struct syncmap_named *nm,
 /**
  * syncmap_registry_list() - describe the maps a file's opener may read
  * @file: the file the request came through.
+ * @ipc: the IPC namespace @file was opened in: only its maps are listed.
  * @after: only maps whose names sort after this one ("" for all).
  * @out: room for @room descriptions.
  * @room: how many @out holds.
@@ -577,16 +680,19 @@ void syncmap_named_info(struct syncmap_named *nm,
  * Context: Process context; may sleep.  Takes the registry mutex.
  * Return: 0.
  */
-int syncmap_registry_list(const struct file *file, const char *after,
-			  struct syncmap_map_info *out, u32 room, u32 *count,
-			  u32 *total)
+int syncmap_registry_list(const struct file *file, struct ipc_namespace *ipc,
+			  const char *after, struct syncmap_map_info *out,
+			  u32 room, u32 *count, u32 *total)
 {
-	bool override = file_ns_capable(file, &init_user_ns, CAP_DAC_OVERRIDE);
+	bool override = file_ns_capable(file, syncmap_ipc_user_ns(ipc),
+					CAP_DAC_OVERRIDE);
 	struct syncmap_named *nm;
 	u32 n = 0, all = 0;
 
 	mutex_lock(&registry.mutex);
 	list_for_each_entry(nm, &registry.names, node) {
+		if (nm->ns->ipc != ipc)
+			continue;
 		if (!override && !mode_allows(nm, file->f_cred,
 					      SYNCMAP_MAY_READ))
 			continue;
@@ -622,7 +728,8 @@ void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
 
 /**
  * syncmap_get() - find a named map and take a reference on it
- * @name: the map's name, NUL-terminated (for example "default").
+ * @name: the map's name, NUL-terminated (for example "default"), in the
+ *        initial IPC namespace.
  *
  * In-kernel users share maps with userspace through their names.  The map
  * stays usable until syncmap_put(), even if userspace destroys its name
@@ -633,7 +740,9 @@ void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
  */
 struct syncmap *syncmap_get(const char *name)
 {
-	struct syncmap_named *nm = syncmap_registry_lookup(name);
+	struct syncmap_named *nm;
+
+	nm = syncmap_registry_lookup(syncmap_init_ipc_ns(), name);
 
 	return nm ? nm->map : NULL;
 }
@@ -676,8 +785,9 @@ int syncmap_registry_init(void)
 	free_wq = alloc_workqueue("syncmap_free", WQ_UNBOUND, 0);
 	if (!free_wq)
 		return -ENOMEM;
-	ret = named_add(SYNCMAP_DEFAULT_NAME, default_mode, uid, gid,
-			default_max_entries, default_max_bytes, true);
+	ret = named_add(syncmap_init_ipc_ns(), SYNCMAP_DEFAULT_NAME,
+			default_mode, uid, gid, default_max_entries,
+			default_max_bytes, true, NULL);
 	if (ret) {
 		pr_err("cannot create the default map: %d%s\n", ret,
 		       ret == -ENOSPC && max_total_bytes && !default_max_bytes ?
@@ -719,4 +829,5 @@ void syncmap_registry_exit(void)
 	destroy_workqueue(free_wq);
 	WARN_ON(registry.maps);
 	WARN_ON(!list_empty(&registry.users));
+	WARN_ON(!list_empty(&registry.nss));
 }

@@ -23,13 +23,36 @@
 #include "syncmap.h"
 
 struct file;
+struct ipc_namespace;
 struct syncmap_user;
+
+/**
+ * struct syncmap_ns - the maps of one IPC namespace
+ * @node: in the registry's list of namespaces.
+ * @ipc: the namespace, with a reference held while @maps is not 0; NULL
+ *       on a kernel without IPC namespaces (one namespace then).
+ * @maps: maps alive in it, linked or not.
+ * @debugfs: its directory of maps (syncmap/maps/ for the initial
+ *           namespace, syncmap/ns/<inode number>/ for others), or NULL.
+ *
+ * Names are scoped to the IPC namespace of the file that creates, binds,
+ * finds or lists them, as SysV IPC objects and message queues are.  The
+ * registry holds a namespace while it has maps: they outlive its last
+ * process until destroyed, or until the module is unloaded.
+ */
+struct syncmap_ns {
+	struct list_head node;
+	struct ipc_namespace *ipc;
+	unsigned int maps;
+	struct dentry *debugfs;
+};
 
 /**
  * struct syncmap_named - a map with a name, an owner and a mode
  * @ref: references, see above.
  * @node: in the registry's list, sorted by name, while linked.
  * @map: the map.
+ * @ns: the IPC namespace its name lives in.
  * @linked: the name still finds this map (under the registry mutex).
  * @is_default: the default map, which cannot be destroyed.
  * @uid: owner: the fsuid the creating file was opened with.
@@ -53,6 +76,7 @@ struct syncmap_named {
 	struct kref ref;
 	struct list_head node;
 	struct syncmap *map;
+	struct syncmap_ns *ns;
 	bool linked;
 	bool is_default;
 	kuid_t uid;
@@ -78,15 +102,18 @@ void syncmap_registry_exit(void);
 
 int syncmap_name_check(const char *name, size_t size);
 
-int syncmap_registry_create(const struct file *file, const char *name,
-			    umode_t mode, u64 max_entries, u64 max_bytes);
-int syncmap_registry_destroy(const struct file *file, const char *name);
-int syncmap_registry_chmod(const struct file *file, const char *name,
-			   umode_t mode);
-struct syncmap_named *syncmap_registry_lookup(const char *name);
-int syncmap_registry_list(const struct file *file, const char *after,
-			  struct syncmap_map_info *out, u32 room, u32 *count,
-			  u32 *total);
+int syncmap_registry_create(const struct file *file, struct ipc_namespace *ipc,
+			    const char *name, umode_t mode, u64 max_entries,
+			    u64 max_bytes, struct syncmap_named **bind);
+int syncmap_registry_destroy(const struct file *file,
+			     struct ipc_namespace *ipc, const char *name);
+int syncmap_registry_chmod(const struct file *file, struct ipc_namespace *ipc,
+			   const char *name, umode_t mode);
+struct syncmap_named *syncmap_registry_lookup(struct ipc_namespace *ipc,
+					      const char *name);
+int syncmap_registry_list(const struct file *file, struct ipc_namespace *ipc,
+			  const char *after, struct syncmap_map_info *out,
+			  u32 room, u32 *count, u32 *total);
 
 void syncmap_named_get(struct syncmap_named *nm);
 void syncmap_named_put(struct syncmap_named *nm);

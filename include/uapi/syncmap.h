@@ -97,7 +97,7 @@ struct syncmap_ioc_name {
  * @name: the new map's name.
  * @mode: permission bits, as a file's (0 to 0777): read allows load,
  *        walk, len, stats and info; write allows the mutations and clear.
- * @flags: none yet, must be 0.
+ * @flags: SYNCMAP_CREATE_* bits.
  * @max_entries: most entries the map may hold, whatever their state;
  *               0 for no limit.
  * @max_bytes: most bytes for keys, values and per-entry overhead; 0 for
@@ -111,6 +111,15 @@ struct syncmap_ioc_create {
 	__u64 max_entries;
 	__u64 max_bytes;
 };
+
+/*
+ * struct syncmap_ioc_create.flags: also bind the calling file to the new
+ * map, atomically (open(2) with O_CREAT|O_EXCL): EEXIST if the name is
+ * taken, EBUSY if the file is already bound (nothing is created then).
+ * The file gets the access of its open mode whatever @mode says.  Kernels
+ * before it refuse the flag with EINVAL.
+ */
+#define SYNCMAP_CREATE_BIND	(1U << 0)
 
 /**
  * struct syncmap_ioc_chmod - change a map's permission bits (CHMOD)
