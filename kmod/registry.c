@@ -766,6 +766,34 @@ void syncmap_put(struct syncmap *map)
 }
 EXPORT_SYMBOL_GPL(syncmap_put);
 
+/*
+ * The default map lives as long as the module: charging it to the memory
+ * cgroup of whoever ran insmod would bill that cgroup (and pin it, offline
+ * or not) for the module's life.  It belongs to the root memory cgroup.
+ * set_active_memcg() is inline, but root_mem_cgroup is not exported, and
+ * syncmap_create() takes the memcg of current->mm anyway.  A kernel worker
+ * has no mm and belongs to the root cgroup: get_mem_cgroup_from_mm() gives
+ * it root_mem_cgroup (a CSS_NO_REF css) and its __GFP_ACCOUNT allocations
+ * are charged to no cgroup (current_obj_cgroup() is NULL for kthreads and
+ * for the root), on 6.1 as on 6.12.  So the default map is created from
+ * one: the map, its name and everything it stores later are the root's.
+ */
+struct default_add {
+	struct work_struct work;
+	kuid_t uid;
+	kgid_t gid;
+	int ret;
+};
+
+static void default_add_work(struct work_struct *work)
+{
+	struct default_add *da = container_of(work, struct default_add, work);
+
+	da->ret = named_add(syncmap_init_ipc_ns(), SYNCMAP_DEFAULT_NAME,
+			    default_mode, da->uid, da->gid,
+			    default_max_entries, default_max_bytes, true, NULL);
+}
+
 /**
  * syncmap_registry_init() - create the default map
  *
@@ -774,20 +802,25 @@ EXPORT_SYMBOL_GPL(syncmap_put);
  */
 int syncmap_registry_init(void)
 {
-	kuid_t uid = make_kuid(&init_user_ns, default_uid);
-	kgid_t gid = make_kgid(&init_user_ns, default_gid);
+	struct default_add da = {
+		.uid = make_kuid(&init_user_ns, default_uid),
+		.gid = make_kgid(&init_user_ns, default_gid),
+	};
 	int ret;
 
-	if (!uid_valid(uid) || !gid_valid(gid)) {
+	if (!uid_valid(da.uid) || !gid_valid(da.gid)) {
 		pr_err("default_uid or default_gid is not a valid id\n");
 		return -EINVAL;
 	}
 	free_wq = alloc_workqueue("syncmap_free", WQ_UNBOUND, 0);
 	if (!free_wq)
 		return -ENOMEM;
-	ret = named_add(syncmap_init_ipc_ns(), SYNCMAP_DEFAULT_NAME,
-			default_mode, uid, gid, default_max_entries,
-			default_max_bytes, true, NULL);
+	/* In the root memory cgroup: see default_add. */
+	INIT_WORK_ONSTACK(&da.work, default_add_work);
+	queue_work(free_wq, &da.work);
+	flush_work(&da.work);
+	destroy_work_on_stack(&da.work);
+	ret = da.ret;
 	if (ret) {
 		pr_err("cannot create the default map: %d%s\n", ret,
 		       ret == -ENOSPC && max_total_bytes && !default_max_bytes ?

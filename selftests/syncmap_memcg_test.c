@@ -287,4 +287,49 @@ TEST(staging_charged_to_the_caller)
 	EXPECT_EQ(0, rmdir(cg));
 }
 
+/*
+ * The test VM loads syncmap.ko from a cgroup of its own (see
+ * scripts/guest/steps/20-load-modules.sh), as from an administrator's
+ * login session.  The default map lives as long as the module: its
+ * memory is charged to the root cgroup, not to whoever ran insmod.
+ */
+#define CG_INSMOD	CG_ROOT "/syncmap-insmod"
+#define DEFAULT_VALUES	512
+
+TEST(default_map_not_charged_to_insmod)
+{
+	static char value[CG_VALUE];
+	long long base, full;
+	char key[32];
+	int fd, i, cur;
+
+	if (access(SM_DEVICE, R_OK | W_OK))
+		SKIP(return, "no %s", SM_DEVICE);
+	if (cg_read(CG_INSMOD, "memory.current") < 0)
+		SKIP(return, "syncmap.ko was not loaded from %s", CG_INSMOD);
+	memset(value, 'd', sizeof(value));
+	fd = sm_open_bound(SYNCMAP_DEFAULT_NAME, O_RDWR);
+	ASSERT_LE(0, fd);
+	cur = open(CG_INSMOD "/memory.current", O_RDONLY);
+	ASSERT_LE(0, cur);
+	base = cg_pread(cur);
+	for (i = 0; i < DEFAULT_VALUES; i++) {
+		struct syncmap_ioc_op op;
+
+		snprintf(key, sizeof(key), "default-memcg-%d", i);
+		ASSERT_EQ(0, sm_op(fd, SYNCMAP_IOC_STORE, &op, key, strlen(key),
+				   value, sizeof(value), NULL, 0, NULL, 0));
+	}
+	full = cg_pread(cur);
+	for (i = 0; i < DEFAULT_VALUES; i++) {
+		snprintf(key, sizeof(key), "default-memcg-%d", i);
+		EXPECT_EQ(1, sm_delete(fd, key));
+	}
+	TH_LOG("%d values of %d bytes in the default map: %s memory.current %lld -> %lld",
+	       DEFAULT_VALUES, CG_VALUE, CG_INSMOD, base, full);
+	EXPECT_LT(full - base, CG_SLACK);
+	close(cur);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -6,9 +6,23 @@
 # kmod/syncmap.ko, then samples/, then the KUnit modules (whose suites run during
 # insmod and print KTAP to the console; step 30 collects their results).
 
+# syncmap.ko loads from a memory cgroup of its own, as from an
+# administrator's login session: syncmap_memcg_test checks that the default
+# map, which lives as long as the module, is not charged to that cgroup.
+insmod_cg=/sys/fs/cgroup/syncmap-insmod
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+mkdir -p "$insmod_cg" 2>/dev/null
+
 # Parameters come from scripts/guest/modules.conf ("PATH.ko PARAM=VALUE...").
 for ko in $(sm_modules); do
 	params=$(awk -v ko="$ko" '$1 == ko { $1 = ""; print }' /modules/params)
+	if [ "$ko" = kmod/syncmap.ko ] && [ -f "$insmod_cg/memory.current" ]; then
+		# shellcheck disable=SC2016,SC2086	# $$ is the inner sh's
+		sm_check "insmod:${ko##*/}" sh -c \
+			'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' \
+			sh "$insmod_cg" insmod "/modules/$ko" $params
+		continue
+	fi
 	# shellcheck disable=SC2086	# one word per parameter
 	sm_check "insmod:${ko##*/}" insmod "/modules/$ko" $params
 done
