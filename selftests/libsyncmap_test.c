@@ -152,6 +152,36 @@ TEST(create_info_chmod_list_destroy)
 	close(dev);
 }
 
+/* Create and bind in one call: EEXIST, EBUSY, and the file's access. */
+TEST(create_bind)
+{
+	struct syncmap_map_info info;
+	char name[SYNCMAP_NAME_MAX], other[SYNCMAP_NAME_MAX];
+	int fd, fd2;
+
+	unique(name, "cb");
+	unique(other, "cb-other");
+	fd = syncmap_open(O_RDWR);
+	fd2 = syncmap_open(O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, syncmap_create_bind(fd, name, 0400, 10, 0));
+	/* Bound, read-write although the mode says 0400. */
+	EXPECT_EQ(0, syncmap_store(fd, "k", 1, "v", 1));
+	ASSERT_EQ(0, syncmap_info(fd, NULL, &info));
+	EXPECT_STREQ(name, info.name);
+	EXPECT_EQ(0400U, info.mode);
+	EXPECT_EQ(10ULL, info.max_entries);
+	EXPECT_EQ(-EEXIST, syncmap_create_bind(fd2, name, 0600, 0, 0));
+	EXPECT_EQ(-EBADFD, syncmap_info(fd2, NULL, &info));
+	EXPECT_EQ(-EBUSY, syncmap_create_bind(fd, other, 0600, 0, 0));
+	EXPECT_EQ(-ENOENT, syncmap_info(fd2, other, &info));
+	EXPECT_EQ(-EINVAL, syncmap_create_bind(fd2, NULL, 0600, 0, 0));
+	EXPECT_EQ(0, syncmap_destroy(fd, name));
+	close(fd2);
+	close(fd);
+}
+
 TEST_F(lib, operations)
 {
 	char buf[64];

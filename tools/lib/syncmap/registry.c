@@ -127,6 +127,42 @@ int syncmap_create(int fd, const char *name, unsigned int mode,
 }
 
 /**
+ * syncmap_create_bind() - create a named map and bind the file to it
+ * @fd: an unbound file of the device opened for writing.
+ * @name: the new map's name, as for syncmap_create().
+ * @mode: its permission bits, 0 to 0777.
+ * @max_entries: most entries it may hold; 0 for none.
+ * @max_bytes: most bytes it may hold; 0 for none.
+ *
+ * Atomically, as open(2) with O_CREAT|O_EXCL: @fd is bound to the map it
+ * created or to nothing, never to a map someone else created under the
+ * name in between.  @fd keeps the access it was opened with whatever
+ * @mode says.  There is no fallback to syncmap_create() then
+ * syncmap_bind() on a kernel without the flag: that would lose the point.
+ *
+ * Context: Any thread.  One ioctl(2).
+ * Return: 0; -EEXIST the name is taken; -EBUSY the file is bound already
+ * (nothing is created); -EINVAL a bad name or mode, or a kernel that
+ * predates SYNCMAP_CREATE_BIND; the other errnos of syncmap_create().
+ */
+int syncmap_create_bind(int fd, const char *name, unsigned int mode,
+			__u64 max_entries, __u64 max_bytes)
+{
+	struct syncmap_ioc_create c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	ret = sm_name_set(c.name, name);
+	if (ret)
+		return ret;
+	c.mode = mode;
+	c.flags = SYNCMAP_CREATE_BIND;
+	c.max_entries = max_entries;
+	c.max_bytes = max_bytes;
+	return sm_ioctl(fd, SYNCMAP_IOC_CREATE, &c);
+}
+
+/**
  * syncmap_destroy() - remove a map's name
  * @fd: a file of the device opened for writing.
  * @name: the map's name.

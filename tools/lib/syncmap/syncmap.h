@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define LIBSYNCMAP_MAJOR_VERSION	0
-#define LIBSYNCMAP_MINOR_VERSION	1
+#define LIBSYNCMAP_MINOR_VERSION	2
 
 /* The device, as the module creates it. */
 #define SYNCMAP_DEVICE_PATH	"/dev/syncmap"
@@ -41,6 +41,10 @@ LIBSYNCMAP_API int syncmap_bind(int fd, const char *name);
 LIBSYNCMAP_API int syncmap_open_map(const char *name, int flags);
 LIBSYNCMAP_API int syncmap_create(int fd, const char *name, unsigned int mode,
 				  __u64 max_entries, __u64 max_bytes);
+/* Create and bind at once, EEXIST if the name is taken (0.2). */
+LIBSYNCMAP_API int syncmap_create_bind(int fd, const char *name,
+				       unsigned int mode, __u64 max_entries,
+				       __u64 max_bytes);
 LIBSYNCMAP_API int syncmap_destroy(int fd, const char *name);
 LIBSYNCMAP_API int syncmap_chmod(int fd, const char *name, unsigned int mode);
 LIBSYNCMAP_API int syncmap_info(int fd, const char *name,
