@@ -1451,6 +1451,33 @@ TEST_F(cli, batch_creates_and_destroys)
 		     "{\"found\":true,\"value\":\"new\"}\n", r->out);
 	CTL(r, "destroy", name);
 }
+/* create-bind: the batch goes on with the map it created, or stops. */
+TEST_F(cli, batch_create_bind)
+{
+	char text[512], name[SYNCMAP_NAME_MAX];
+	struct run *r = &self->r;
+
+	sm_unique(name, "cli-cb");
+	snprintf(text, sizeof(text),
+		 "create-bind %s mode 0400\nstore k v\nload k\ninfo\n", name);
+	CTL_IN(r, text, "batch", "-");
+	EXPECT_EQ(0, r->status) {
+		TH_LOG("stderr: %s", r->err);
+	}
+	EXPECT_NE(NULL, strstr(r->out, name));
+	CTL(r, "-m", name, "load", "k");
+	EXPECT_STREQ("v\n", r->out);
+	/* Taken: EEXIST, and nothing after it runs. */
+	snprintf(text, sizeof(text), "create-bind %s\nstore k other\n", name);
+	CTL_IN(r, text, "batch", "-");
+	EXPECT_EQ(1, r->status);
+	EXPECT_NE(NULL, strstr(r->err, "EEXIST"));
+	CTL(r, "-m", name, "load", "k");
+	EXPECT_STREQ("v\n", r->out);
+	CTL(r, "destroy", name);
+	EXPECT_EQ(0, r->status);
+}
+
 
 TEST_F(cli, permissions_of_another_user)
 {

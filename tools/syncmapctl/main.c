@@ -24,6 +24,8 @@ static const struct cmd cmds[] = {
 	/* Named maps. */
 	{ "create",	do_create,
 	  "NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]", 0 },
+	{ "create-bind", do_create_bind,
+	  "NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]", 0 },
 	{ "destroy",	do_destroy,	"NAME", 0 },
 	{ "list",	do_list,	"", 0 },
 	{ "info",	do_info,	"[NAME]", 0 },
@@ -90,6 +92,10 @@ SYNCMAP_DEVICE ".\n"
 "  create NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]\n"
 "                   create a map owned by you (mode default 0600; limits\n"
 "                   default 0, none; policy as for the policy command)\n"
+"  create-bind NAME [mode OCTAL] [max-entries N] [max-bytes N] [policy SPEC]\n"
+"                   create a map and make it the map of the next commands\n"
+"                   (of a batch) in one step: fails if the name exists, so\n"
+"                   they never use a map someone else created\n"
 "  destroy NAME     remove a map's name; files using it keep it until closed\n"
 "  list             the maps you may read\n"
 "  info [NAME]      one map (default: the map of -m)\n"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * syncmapctl: named maps: create, destroy, list, info, chmod.
+ * syncmapctl: named maps: create, create-bind, destroy, list, info, chmod.
  *
  * These work on names through an unbound file: opened for writing to
  * change the registry, for reading to look at it.
@@ -29,7 +29,14 @@ static int registry_done(struct ctx *ctx, int need, int ret, const char *name)
 	return EXIT_OK;
 }
 
-int do_create(struct ctx *ctx, int argc, const struct arg *argv)
+/*
+ * create, and create-bind: the same, and the file that created the map,
+ * opened for reading and writing, becomes the file of the map of -m for
+ * the next commands (of a batch), with no window in which the name could
+ * stand for a map someone else created.
+ */
+static int create(struct ctx *ctx, int argc, const struct arg *argv,
+		  bool bind)
 {
 	uint64_t max_entries = 0, max_bytes = 0;
 	struct syncmap_policy p;
@@ -63,15 +70,40 @@ int do_create(struct ctx *ctx, int argc, const struct arg *argv)
 	ret = name_check(ctx, &argv[0]);
 	if (ret)
 		return ret;
-	ret = device_open(ctx, NEED_WRITE, &fd);
+	ret = device_open(ctx, bind ? NEED_READ | NEED_WRITE : NEED_WRITE,
+			  &fd);
 	if (ret)
 		return ret;
-	ret = syncmap_create(fd, argv[0].s, mode, max_entries, max_bytes);
-	close(fd);
+	if (bind)
+		ret = syncmap_create_bind(fd, argv[0].s, mode, max_entries,
+					  max_bytes);
+	else
+		ret = syncmap_create(fd, argv[0].s, mode, max_entries,
+				     max_bytes);
+	if (ret || !bind)
+		close(fd);
 	ret = registry_done(ctx, NEED_WRITE, ret, argv[0].s);
+	if (!ret && bind) {
+		/* registry_done() dropped the file of the previous map. */
+		snprintf(ctx->map_buf, sizeof(ctx->map_buf), "%s", argv[0].s);
+		ctx->map = ctx->map_buf;
+		ctx->map_given = true;
+		ctx->map_fd = fd;
+		ctx->map_fd_need = NEED_READ | NEED_WRITE;
+	}
 	if (!ret && policy)
 		ret = policy_apply(ctx, argv[0].s, &p);
 	return ret ? ret : print_ok(ctx);
+}
+
+int do_create(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	return create(ctx, argc, argv, false);
+}
+
+int do_create_bind(struct ctx *ctx, int argc, const struct arg *argv)
+{
+	return create(ctx, argc, argv, true);
 }
 
 int do_destroy(struct ctx *ctx, int argc, const struct arg *argv)

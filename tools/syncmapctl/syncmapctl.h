@@ -66,6 +66,7 @@ struct bytes {
  * @line: the batch line running, 0 outside a batch.
  * @map_fd: a file bound to @map, or -1.
  * @map_fd_need: the NEED_* bits @map_fd was opened with.
+ * @map_buf: holds @map after create-bind.
  * @detail: the cause and the limit of the error about to be reported, for
  *          people ("" until detail_set()); fail() and usage_error() print
  *          it and clear it.
@@ -80,6 +81,7 @@ struct ctx {
 	unsigned int line;
 	int map_fd;
 	int map_fd_need;
+	char map_buf[SYNCMAP_NAME_MAX];
 	char detail[512];
 };
 
@@ -153,6 +155,7 @@ int print_load(struct ctx *ctx, bool found, const void *value, size_t len);
 
 /* registry.c */
 int do_create(struct ctx *ctx, int argc, const struct arg *argv);
+int do_create_bind(struct ctx *ctx, int argc, const struct arg *argv);
 int do_destroy(struct ctx *ctx, int argc, const struct arg *argv);
 int do_list(struct ctx *ctx, int argc, const struct arg *argv);
 int do_info(struct ctx *ctx, int argc, const struct arg *argv);
