@@ -19,6 +19,11 @@
 #include "entry.h"
 #include "map.h"
 
+/* 6.1 has the headless form under the name of the two-argument one. */
+#ifndef kvfree_rcu_mightsleep
+#define kvfree_rcu_mightsleep(ptr)	kvfree_rcu(ptr)
+#endif
+
 #define SYNCMAP_GFP (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 /* A physically contiguous try over a page: no reclaim and compaction loop. */
 #define SYNCMAP_GFP_CONTIG (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY)
@@ -74,12 +79,30 @@ static void *syncmap_kvmalloc(size_t size)
  */
 void *syncmap_alloc(struct syncmap *map, size_t size)
 {
+	might_sleep();
+	if (syncmap_should_fail(map))
+		return NULL;
+	return __syncmap_alloc(map, size);
+}
+
+/**
+ * __syncmap_alloc() - syncmap_alloc() without the test's fault injection
+ * @map: the map.
+ * @size: bytes wanted.
+ *
+ * For allocations whose failure has a fallback that changes no result
+ * (a limbo table), so that injected failures still hit the allocation
+ * a test aims at.
+ *
+ * Context: Process context; may sleep.  No lock of @map held.
+ * Return: the memory, or NULL.
+ */
+void *__syncmap_alloc(struct syncmap *map, size_t size)
+{
 	struct mem_cgroup *old;
 	void *p;
 
 	might_sleep();
-	if (syncmap_should_fail(map))
-		return NULL;
 	old = set_active_memcg(map->memcg);
 	p = syncmap_kvmalloc(size);
 	set_active_memcg(old);
@@ -105,10 +128,14 @@ struct syncmap_value *syncmap_value_new(struct syncmap *map,
 /* Off unless a test asked for it: then freed values are poisoned first. */
 static DEFINE_STATIC_KEY_FALSE(syncmap_poison_key);
 
-static void syncmap_value_free_poisoned(struct rcu_head *head)
-{
-	struct syncmap_value *v = container_of(head, struct syncmap_value, rcu);
+/* A value has no rcu_head: a poisoned free brings its own. */
+struct syncmap_poisoned {
+	struct rcu_head rcu;
+	struct syncmap_value *v;
+};
 
+static void syncmap_value_poison(struct syncmap_value *v)
+{
 	/*
 	 * The grace period is over: no reader may still look at @v.  One
 	 * that does (a bug) now finds POISON_FREE instead of the old bytes,
@@ -117,6 +144,29 @@ static void syncmap_value_free_poisoned(struct rcu_head *head)
 	 */
 	memset(v->data, POISON_FREE, v->len);
 	kvfree(v);
+}
+
+static void syncmap_value_free_poisoned(struct rcu_head *head)
+{
+	struct syncmap_poisoned *p = container_of(head, struct syncmap_poisoned,
+						  rcu);
+
+	syncmap_value_poison(p->v);
+	kfree(p);
+}
+
+/* Test-only: wait for the grace period and poison, as the torture asks. */
+static void syncmap_value_free_poisoned_rcu(struct syncmap_value *v)
+{
+	struct syncmap_poisoned *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_NOWARN);
+
+	if (!p) {
+		synchronize_rcu();
+		syncmap_value_poison(v);
+		return;
+	}
+	p->v = v;
+	call_rcu(&p->rcu, syncmap_value_free_poisoned);
 }
 
 /**
@@ -144,20 +194,25 @@ EXPORT_SYMBOL_NS_GPL(syncmap_poison_freed, SYNCMAP_TESTING);
  *
  * The last put frees @v after an RCU grace period, so lock-free readers
  * that loaded it may go on using it until they leave their read-side
- * critical section.
+ * critical section.  A value has no rcu_head: the pointer goes to the
+ * kernel's per-CPU pages of pointers to free (kvfree_rcu_mightsleep(),
+ * which may sleep to get such a page, or wait for the grace period
+ * itself if none can be had).
  *
- * Context: Any context but NMI.
+ * Context: Process context; may sleep.  Not inside rcu_read_lock() and
+ * no spinlock held: callers put the values they took out afterwards.
  */
 void syncmap_value_put(struct syncmap *map, struct syncmap_value *v)
 {
+	might_sleep();
 	if (!refcount_dec_and_test(&v->ref))
 		return;
 	percpu_counter_add_batch(&map->bytes, -(s64)syncmap_value_size(v->len),
 				 SYNCMAP_VALUE_MAX);
 	if (static_branch_unlikely(&syncmap_poison_key))
-		call_rcu(&v->rcu, syncmap_value_free_poisoned);
+		syncmap_value_free_poisoned_rcu(v);
 	else
-		kvfree_rcu(v, rcu);
+		kvfree_rcu_mightsleep(v);
 }
 
 struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
@@ -197,34 +252,34 @@ void syncmap_entry_discard(struct syncmap *map, struct syncmap_entry *e)
 	syncmap_entry_release(map, e);
 }
 
-static void syncmap_entry_free_rcu(struct rcu_head *head)
+/**
+ * syncmap_entry_put() - drop a table's reference on an entry
+ * @e: the entry.
+ *
+ * Only a table's free work calls this, after the table's grace period:
+ * a grace period that began once nobody could find @e through that
+ * table (it was retired, or it is a limbo table holding @e after @e was
+ * taken out of the dirty table under the lock).  Every reader and
+ * writer of @e found it through some table inside a read-side section,
+ * or under the lock, so when the last table lets go nobody can still be
+ * looking at @e or exchanging its value: it is freed at once, with
+ * whatever value it holds now.
+ *
+ * Context: Process context; may sleep.
+ */
+void syncmap_entry_put(struct syncmap_entry *e)
 {
-	struct syncmap_entry *e = container_of(head, struct syncmap_entry, rcu);
 	struct syncmap *map = e->epoch->map;
-	struct syncmap_value *v = rcu_dereference_raw(e->p);
+	struct syncmap_value *v;
 
-	/*
-	 * A grace period has passed since the last table holding @e let go
-	 * of it, so no lock-free writer can still be exchanging its value:
-	 * whatever value it holds now is the one to drop.
-	 */
+	if (!refcount_dec_and_test(&e->ref))
+		return;
+	v = rcu_dereference_raw(e->p);
 	if (syncmap_value_live(v)) {
 		syncmap_entry_live_add(e, -1);
 		syncmap_value_put(map, v);
 	}
 	syncmap_entry_release(map, e);
-}
-
-/**
- * syncmap_entry_put() - drop a table's reference on an entry
- * @e: the entry.
- *
- * Context: Any context but NMI.
- */
-void syncmap_entry_put(struct syncmap_entry *e)
-{
-	if (refcount_dec_and_test(&e->ref))
-		call_rcu(&e->rcu, syncmap_entry_free_rcu);
 }
 
 struct syncmap_epoch *syncmap_epoch_new(struct syncmap *map)

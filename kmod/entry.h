@@ -4,8 +4,12 @@
  *
  * An entry is the one object per key shared by the read table, the dirty
  * table and any retired read table still in a grace period or pinned by a
- * walk.  Each table that holds an entry holds a reference on it (@ref);
- * the last put frees it after an RCU grace period.
+ * walk.  Each table that holds an entry holds a reference on it (@ref).
+ * Tables drop their references only after a grace period that began once
+ * nobody could find the entry through them any more (a retired table's
+ * free work, or a one-entry "limbo" table for an entry taken out of the
+ * live dirty table), so the last put frees the entry at once: it needs
+ * no rcu_head of its own.
  *
  * An entry's value pointer @p has three states, as in Go's sync.Map:
  * a live value; NULL ("nil": deleted, and dirty is absent or holds the
@@ -24,14 +28,17 @@ struct syncmap;
 
 /**
  * struct syncmap_value - an immutable value
- * @rcu: frees the value after a grace period.
  * @ref: one reference for the entry that points at it, one per walk
  *       that hands it to a callback.
  * @len: length of @data.
  * @data: the bytes.
+ *
+ * No rcu_head: the last put frees the value with the headless
+ * kvfree_rcu_mightsleep(), which queues the pointer in the kernel's
+ * per-CPU pages of pointers (so every put is made in process context,
+ * outside rcu_read_lock() and any spinlock).  An 8-byte value is 16 bytes.
  */
 struct syncmap_value {
-	struct rcu_head rcu;
 	refcount_t ref;
 	u32 len;
 	u8 data[];
@@ -66,17 +73,18 @@ struct syncmap_epoch {
  * struct syncmap_entry - the object of one key
  * @p: the value, NULL or SYNCMAP_EXPUNGED.
  * @epoch: the epoch that counts this entry's liveness.
- * @ref: tables (read, dirty, retired) whose slots point at the entry.
+ * @ref: tables (read, dirty, retired, limbo) whose slots point at the
+ *       entry.  Dropped only after a grace period (see the top).
  * @key_len: length of @key.
- * @rcu: frees the entry after a grace period.
  * @key: the bytes of the key, immutable.
+ *
+ * 24 bytes and the key: an 8-byte key's entry is 32 bytes, one line.
  */
 struct syncmap_entry {
 	struct syncmap_value __rcu *p;
 	struct syncmap_epoch *epoch;
 	refcount_t ref;
 	u32 key_len;
-	struct rcu_head rcu;
 	u8 key[];
 };
 
@@ -92,6 +100,7 @@ static inline size_t syncmap_value_size(u32 len)
 }
 
 void *syncmap_alloc(struct syncmap *map, size_t size);
+void *__syncmap_alloc(struct syncmap *map, size_t size);
 
 struct syncmap_value *syncmap_value_new(struct syncmap *map,
 					const void *data, u32 len);

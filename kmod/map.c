@@ -127,6 +127,24 @@ static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
 	return key_jhash_any(map, key, key_len);
 }
 
+/**
+ * syncmap_entry_hash() - the hash of an entry's key in a table
+ * @t: the table, whose @secure says which hash.
+ * @e: the entry.
+ *
+ * Slots keep no hash: a table's upkeep (removal's back-shift, copies
+ * into another table) computes it again from the key.
+ *
+ * Context: Any context but NMI.
+ * Return: the hash.
+ */
+u32 syncmap_entry_hash(const struct syncmap_table *t,
+		       const struct syncmap_entry *e)
+{
+	return key_hash(t->map, t->secure, e->key, e->key_len);
+}
+EXPORT_SYMBOL_NS_GPL(syncmap_entry_hash, SYNCMAP_TESTING);
+
 /*
  * The hash of a key in table @t, given @hash, its hash for a table whose
  * @secure was *@secure (a look-up of an earlier read table): a lock-free
@@ -435,6 +453,7 @@ EXPORT_SYMBOL_GPL(syncmap_load);
 static int dirty_reserve(struct syncmap *map)
 {
 	struct syncmap_table *dirty, *bigger, *unused;
+	struct syncmap_entry *e;
 	unsigned int i;
 
 	map_lock(map);
@@ -449,9 +468,10 @@ static int dirty_reserve(struct syncmap *map)
 	if (!bigger)
 		return -ENOMEM;
 	for (i = 0; i <= dirty->mask; i++) {
-		if (dirty->slots[i].entry)
-			syncmap_table_insert(bigger, dirty->slots[i].hash,
-					     dirty->slots[i].entry);
+		e = dirty->slots[i].entry;
+		if (e)
+			syncmap_table_insert(bigger,
+					     syncmap_entry_hash(bigger, e), e);
 		if ((i & 1023) == 1023)
 			cond_resched();
 	}
@@ -495,7 +515,8 @@ static int dirty_rebuild(struct syncmap *map)
 			expunged++;
 		} else {
 			refcount_inc(&e->ref);
-			syncmap_table_insert(dirty, read->slots[i].hash, e);
+			syncmap_table_insert(dirty,
+					     syncmap_entry_hash(dirty, e), e);
 			copied++;
 		}
 		if ((i & 1023) == 1023)
@@ -535,8 +556,7 @@ static struct syncmap_table *table_copy_secure(struct syncmap *map,
 		e = src->slots[i].entry;
 		if (e) {
 			refcount_inc(&e->ref);
-			syncmap_table_insert(t, key_hsiphash(map, e->key,
-							     e->key_len), e);
+			syncmap_table_insert(t, syncmap_entry_hash(t, e), e);
 		}
 		if ((i & 1023) == 1023)
 			cond_resched();
@@ -1064,8 +1084,8 @@ static struct syncmap_value *entry_delete(struct syncmap_entry *e)
 static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 						 const void *key, u32 key_len)
 {
+	struct syncmap_table *read, *limbo = NULL;
 	struct syncmap_entry *e, *removed = NULL;
-	struct syncmap_table *read;
 	struct syncmap_value *v;
 	bool secure;
 	u32 hash;
@@ -1080,6 +1100,8 @@ static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 		rcu_read_unlock();
 		/* Removing from the dirty table changes its key set. */
 		mutex_lock(&map->mutex);
+		/* Where a removed entry waits for its grace period. */
+		limbo = syncmap_table_new_limbo(map);
 		rcu_read_lock();
 		map_lock(map);
 		hash = hash_now(map, hash, secure, key, key_len);
@@ -1097,9 +1119,23 @@ static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 		mutex_unlock(&map->mutex);
 	}
 	v = e ? entry_delete(e) : NULL;
-	if (removed)
-		syncmap_entry_put(removed);
 	rcu_read_unlock();
+	/*
+	 * Whoever found @removed in the dirty table under the lock may use
+	 * it until their read-side section ends: its reference waits for a
+	 * grace period in the limbo table, or here if there is none.
+	 */
+	if (removed && limbo) {
+		syncmap_table_insert(limbo, 0, removed);
+		syncmap_table_put(limbo);
+	} else {
+		if (limbo)
+			syncmap_table_free(limbo);
+		if (removed) {
+			synchronize_rcu();
+			syncmap_entry_put(removed);
+		}
+	}
 	if (v)
 		stat_inc(map, SYNCMAP_EV_DELETES);
 	return v;
@@ -1164,25 +1200,25 @@ EXPORT_SYMBOL_GPL(syncmap_delete);
 
 /*
  * Go's tryCompareAndSwap() (@nv non-NULL) and the loop of CompareAndDelete
- * (@nv NULL).  On success the replaced value is put.
+ * (@nv NULL).  On success, the replaced value, with the entry's reference
+ * on it, for the caller to put once out of the read-side section; else
+ * NULL.
  */
-static bool entry_compare_and_exchange(struct syncmap *map,
-				       struct syncmap_entry *e,
-				       const void *old, u32 old_len,
-				       struct syncmap_value *nv)
+static struct syncmap_value *
+entry_compare_and_exchange(struct syncmap_entry *e, const void *old,
+			   u32 old_len, struct syncmap_value *nv)
 {
 	struct syncmap_value *p = rcu_dereference(e->p);
 
 	for (;;) {
 		if (!syncmap_value_live(p) || !value_equal(p, old, old_len))
-			return false;
+			return NULL;
 		if (syncmap_entry_try_cmpxchg(e, &p, nv))
 			break;
 	}
 	if (!nv)
 		syncmap_entry_live_add(e, -1);
-	syncmap_value_put(map, p);
-	return true;
+	return p;
 }
 
 /*
@@ -1233,7 +1269,7 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 			     u32 key_len, const void *old, u32 old_len,
 			     const void *new, u32 new_len)
 {
-	struct syncmap_value *nv, *cur = NULL;
+	struct syncmap_value *nv, *cur = NULL, *replaced = NULL;
 	struct syncmap_table *read;
 	struct syncmap_entry *e;
 	bool secure;
@@ -1289,13 +1325,16 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 		}
 		map_unlock(map);
 	}
-	ret = e && entry_compare_and_exchange(map, e, old, old_len, nv);
+	if (e)
+		replaced = entry_compare_and_exchange(e, old, old_len, nv);
 	rcu_read_unlock();
-	if (ret)
-		stat_inc(map, SYNCMAP_EV_STORES);
-	else
+	if (!replaced) {
 		syncmap_value_put(map, nv);
-	return ret;
+		return 0;
+	}
+	stat_inc(map, SYNCMAP_EV_STORES);
+	syncmap_value_put(map, replaced);
+	return 1;
 }
 EXPORT_SYMBOL_GPL(syncmap_compare_and_swap);
 
@@ -1318,18 +1357,21 @@ EXPORT_SYMBOL_GPL(syncmap_compare_and_swap);
 int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 			       u32 key_len, const void *old, u32 old_len)
 {
+	struct syncmap_value *deleted = NULL;
 	struct syncmap_entry *e;
-	int ret;
 
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
 	rcu_read_lock();
 	e = lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS);
-	ret = e && entry_compare_and_exchange(map, e, old, old_len, NULL);
+	if (e)
+		deleted = entry_compare_and_exchange(e, old, old_len, NULL);
 	rcu_read_unlock();
-	if (ret)
-		stat_inc(map, SYNCMAP_EV_DELETES);
-	return ret;
+	if (!deleted)
+		return 0;
+	stat_inc(map, SYNCMAP_EV_DELETES);
+	syncmap_value_put(map, deleted);
+	return 1;
 }
 EXPORT_SYMBOL_GPL(syncmap_compare_and_delete);
 
@@ -1412,19 +1454,14 @@ bool syncmap_iter_start_unpromoted(struct syncmap *map,
 	return amended;
 }
 
-/*
- * Whether @seen holds the key of slot @pos of @read: with the slot's hash
- * if both tables hash alike, with a new hash if a switch came in between.
- */
+/* Whether @seen holds the key of slot @pos of @read. */
 static bool seen_holds(const struct syncmap_table *seen,
 		       const struct syncmap_table *read, unsigned int pos)
 {
 	const struct syncmap_entry *e = read->slots[pos].entry;
-	u32 hash = read->slots[pos].hash;
 
-	if (seen->secure != read->secure)
-		hash = key_hash(read->map, seen->secure, e->key, e->key_len);
-	return syncmap_table_lookup(seen, hash, e->key, e->key_len);
+	return syncmap_table_lookup(seen, syncmap_entry_hash(seen, e), e->key,
+				    e->key_len);
 }
 
 static int iter_walk(struct syncmap_iter *iter,
@@ -1852,7 +1889,8 @@ int syncmap_compact(struct syncmap *map)
 		e = read->slots[i].entry;
 		if (e && rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED) {
 			refcount_inc(&e->ref);
-			syncmap_table_insert(fresh, read->slots[i].hash, e);
+			syncmap_table_insert(fresh,
+					     syncmap_entry_hash(fresh, e), e);
 		}
 		if ((i & 1023) == 1023)
 			cond_resched();

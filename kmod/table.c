@@ -71,6 +71,39 @@ struct syncmap_table *syncmap_table_new(struct syncmap *map,
 }
 
 /**
+ * syncmap_table_new_limbo() - a one-slot table to retire an entry through
+ * @map: the map to charge.
+ *
+ * An entry taken out of the live dirty table (LoadAndDelete of a key
+ * only the dirty table held) may still be used by whoever found it
+ * there under the lock, until their read-side section ends.  Its
+ * reference goes into a limbo table, which is put like any table: its
+ * free work drops the reference after a grace period.  Entries have no
+ * rcu_head, so this is their one way to wait for one.  Without the
+ * test's fault injection: its failure (the caller waits for the grace
+ * period itself) changes no result.
+ *
+ * Context: Process context; may sleep.
+ * Return: the table with one reference, or NULL.
+ */
+struct syncmap_table *syncmap_table_new_limbo(struct syncmap *map)
+{
+	struct syncmap_table *t;
+	/* 128 bytes: a kmalloc() cache that aligns it to a line. */
+	size_t size = struct_size(t, slots, SYNCMAP_TABLE_MIN_SLOTS);
+
+	t = __syncmap_alloc(map, size);
+	if (!t)
+		return NULL;
+	memset(t, 0, size);
+	refcount_set(&t->ref, 1);
+	t->mask = SYNCMAP_TABLE_MIN_SLOTS - 1;
+	t->map = map;
+	percpu_counter_add_batch(&map->bytes, size, SYNCMAP_VALUE_MAX);
+	return t;
+}
+
+/**
  * syncmap_table_free() - free a table without touching its entries
  * @t: the table, which no reader can reach any more.
  *
@@ -167,7 +200,6 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 	}
 	if (unlikely(probes > SYNCMAP_PROBE_MAX) && !t->secure)
 		t->map->flooded = true;
-	t->slots[i].hash = hash;
 	t->slots[i].entry = e;
 	t->count++;
 }
@@ -190,7 +222,7 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 	for (;; i = (i + 1) & t->mask) {
 		if (!t->slots[i].entry)
 			return NULL;
-		if (syncmap_slot_matches(&t->slots[i], hash, key, key_len))
+		if (syncmap_entry_matches(t->slots[i].entry, key, key_len))
 			break;
 	}
 	e = t->slots[i].entry;
@@ -200,14 +232,13 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 	 * not cyclically within (i, j]: it was probed past the hole.
 	 */
 	for (j = (i + 1) & t->mask; t->slots[j].entry; j = (j + 1) & t->mask) {
-		home = t->slots[j].hash & t->mask;
+		home = syncmap_entry_hash(t, t->slots[j].entry) & t->mask;
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		t->slots[i] = t->slots[j];
 		i = j;
 	}
 	t->slots[i].entry = NULL;
-	t->slots[i].hash = 0;
 	t->count--;
 	return e;
 }

@@ -22,8 +22,14 @@
 
 struct syncmap;
 
+/*
+ * A slot is the entry's pointer and nothing else: 8 bytes.  A probe
+ * compares the key's length and bytes in the entry, which a hit reads
+ * anyway (an 8-byte key's entry is one 32-byte object); the hash is
+ * computed again from the key where a table's upkeep needs it (moving a
+ * cluster back on removal, copying into another table).
+ */
 struct syncmap_slot {
-	u32 hash;
 	struct syncmap_entry *entry;
 };
 
@@ -43,9 +49,9 @@ struct syncmap_slot {
  *             push the slots a cache line further in debug kernels.
  * @slots: the slots; an empty one has a NULL entry.
  *
- * The header fills one cache line and the slots start on the next, so
- * that no 16-byte slot straddles two lines (tables come from kmalloc()
- * caches of 192 bytes and more, or vmalloc(): both align them to a line).
+ * The header fills one cache line and the slots start on the next
+ * (tables come from kmalloc() caches of 128 bytes and more, or
+ * vmalloc(): both align them to a line).
  * @ref shares the header's line with @mask, which every look-up reads: a
  * line of its own for it would add 64 bytes to every table, counted in
  * the map's bytes, for writes that come only with walks, health checks
@@ -67,6 +73,7 @@ struct syncmap_table {
 
 struct syncmap_table *syncmap_table_new(struct syncmap *map,
 					unsigned int entries);
+struct syncmap_table *syncmap_table_new_limbo(struct syncmap *map);
 void syncmap_table_free(struct syncmap_table *t);
 void syncmap_table_put(struct syncmap_table *t);
 bool syncmap_table_has_room(const struct syncmap_table *t);
@@ -75,6 +82,10 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len);
 size_t syncmap_table_bytes(const struct syncmap_table *t);
+
+/* The hash of @e's key in @t (kmod/map.c): for upkeep, not look-ups. */
+u32 syncmap_entry_hash(const struct syncmap_table *t,
+		       const struct syncmap_entry *e);
 
 /*
  * Compare a key with an entry's, whose length is already known to match.
@@ -98,14 +109,11 @@ static __always_inline bool syncmap_key_equal(const u8 *a, const void *b,
 	return !memcmp(a, b, len);
 }
 
-static __always_inline bool syncmap_slot_matches(const struct syncmap_slot *s,
-						 u32 hash, const void *key,
-						 u32 key_len)
+static __always_inline bool
+syncmap_entry_matches(const struct syncmap_entry *e, const void *key,
+		      u32 key_len)
 {
-	const struct syncmap_entry *e = s->entry;
-
-	return s->hash == hash && e->key_len == key_len &&
-	       syncmap_key_equal(e->key, key, key_len);
+	return e->key_len == key_len && syncmap_key_equal(e->key, key, key_len);
 }
 
 /**
@@ -126,14 +134,14 @@ syncmap_table_lookup(const struct syncmap_table *t, u32 hash,
 		     const void *key, u32 key_len)
 {
 	unsigned int i = hash & t->mask;
+	struct syncmap_entry *e;
 
 	for (;; i = (i + 1) & t->mask) {
-		const struct syncmap_slot *s = &t->slots[i];
-
-		if (!s->entry)
+		e = t->slots[i].entry;
+		if (!e)
 			return NULL;
-		if (syncmap_slot_matches(s, hash, key, key_len))
-			return s->entry;
+		if (syncmap_entry_matches(e, key, key_len))
+			return e;
 	}
 }
 

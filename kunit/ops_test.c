@@ -348,7 +348,8 @@ static unsigned int max_probe(const struct syncmap_table *t)
 	for (i = 0; i <= t->mask; i++) {
 		if (!t->slots[i].entry)
 			continue;
-		d = (i - (t->slots[i].hash & t->mask)) & t->mask;
+		d = (i - (syncmap_entry_hash(t, t->slots[i].entry) &
+			  t->mask)) & t->mask;
 		longest = max(longest, d);
 	}
 	return longest;

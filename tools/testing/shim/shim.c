@@ -108,8 +108,10 @@ long shim_alloc_live_bytes(void)
 }
 
 /*
- * Debug builds keep each allocation's size in front of it, for the counts.
- * Allocations of ALIGN_FROM bytes and more are aligned to a cache line, as
+ * Each allocation has a header in front of it: debug builds keep its size
+ * there, for the counts, and its last 16 bytes are the rcu_head of the
+ * headless kvfree_rcu_mightsleep() (the kernel keeps such pointers in
+ * pages of its own).  Allocations of ALIGN_FROM bytes and more are aligned to a cache line, as
  * the kernel's kmalloc() caches of those sizes and vmalloc() align them,
  * so that ____cacheline_aligned members (the map's, a table's) are
  * aligned here too (UBSan checks it).  Smaller ones come from malloc(),
@@ -117,7 +119,7 @@ long shim_alloc_live_bytes(void)
  */
 #define ALIGN_TO	64
 #define ALIGN_FROM	128
-#define HDR	(SHIM_DEBUG ? ALIGN_TO : 0)
+#define HDR	ALIGN_TO
 
 void *shim_alloc(size_t size, gfp_t gfp, const char *file, int line)
 {
@@ -156,6 +158,21 @@ void shim_free(const void *ptr)
 		__atomic_sub_fetch(&live_bytes, *(size_t *)p, __ATOMIC_RELAXED);
 	}
 	free(p);
+}
+
+static void kvfree_rcu_headless(struct rcu_head *head)
+{
+	shim_free(head + 1);
+}
+
+void shim_kvfree_rcu_headless(const void *ptr)
+{
+	struct rcu_head *head = (struct rcu_head *)ptr - 1;
+
+	_Static_assert(HDR >= sizeof(size_t) + sizeof(struct rcu_head),
+		       "no room for a headless kvfree_rcu()'s rcu_head");
+	if (ptr)
+		call_rcu(head, kvfree_rcu_headless);
 }
 
 /* kvfree_rcu(): one callback per offset of the rcu_head, in words. */

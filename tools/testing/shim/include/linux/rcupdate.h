@@ -117,4 +117,11 @@ extern const rcu_callback_t shim_kvfree_rcu_fn[SHIM_KVFREE_RCU_OFFSETS];
 } while (0)
 #define kfree_rcu(ptr, field)	kvfree_rcu(ptr, field)
 
+/* The one-argument kvfree_rcu(): the rcu_head is in the shim's header. */
+void shim_kvfree_rcu_headless(const void *ptr);
+#define kvfree_rcu_mightsleep(ptr) do {					\
+	might_sleep();							\
+	shim_kvfree_rcu_headless(ptr);					\
+} while (0)
+
 #endif
