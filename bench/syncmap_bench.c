@@ -10,6 +10,12 @@
  * locked tables are sized once from the workload's expected number of keys
  * and never resize, which favours them.
  *
+ * Beside Go's workloads: LoadMostlyHits and LoadMostlyMisses at 16- and
+ * 64-byte keys (LoadMostlyHits16B ...: syncmap, rhashtable with key_len
+ * to match, the rwlock table; see wide_key()), and
+ * LoadMostlyHitsWhileStoring, LoadMostlyHits on all threads but one while
+ * that one stores new keys (at least 2 threads: skipped on one CPU).
+ *
  * Each workload runs on each implementation with one kthread per CPU
  * (`threads`), then (with `single`) with one thread, all released together
  * for `duration_ms`.
@@ -17,9 +23,12 @@
  *
  *   result wl=W size=N impl=I threads=T ops=... ns=... rate=OPS/S
  *          ratio=R promotions=... rebuilds=... lock_hold_max_ns=...
+ *          key_len=K writers=0|1 writer_ops=... writer_rate=...
  *   mem impl=I entries=N delta_bytes=... overhead=B/ENTRY ...
  *   timing size=N promote_ns=... rebuild_ns=...
+ *   hash key_len=K base_ns=... map_jhash_ns=... ... per=1000
  *
+ * In a mixed workload ops and rate are the readers', writer_* the writer's.
  * ratio is the rate over syncmap's in the same run; the syncmap counters are
  * those of the map the run used (for the other implementations, of the
  * syncmap run of the same workload).  The defaults are a smoke run of a few
@@ -84,6 +93,10 @@ static int nr_sizes = 1;
 module_param_array(sizes, uint, &nr_sizes, 0444);
 MODULE_PARM_DESC(sizes, "map sizes of the read workloads; the first also caps the others' key spaces (default 64)");
 
+static unsigned int extra_max_size;
+module_param(extra_max_size, uint, 0444);
+MODULE_PARM_DESC(extra_max_size, "largest size of the 16/64-byte key and mixed workloads; 0: every size (default 0)");
+
 static unsigned int policy_multiplier;
 module_param(policy_multiplier, uint, 0444);
 MODULE_PARM_DESC(policy_multiplier, "syncmap promotion policy: multiplier");
@@ -121,6 +134,12 @@ struct bench_ops {
 	int (*cas)(void *map, u64 key, u64 old, u64 new);
 	int (*range)(void *map, bench_range_fn fn, void *arg);
 	int (*clear)(void *map);
+	/* Keys of 16 or 64 bytes (see wide_key()); NULL: not measured. */
+	void *(*wcreate)(u64 hint, u32 key_len);
+	void (*wdestroy)(void *map);
+	int (*wload)(void *map, const void *key, u64 *value);
+	int (*wload_or_store)(void *map, const void *key, u64 value,
+			      u64 *actual);
 };
 
 /* One key of the peers: the value is updated in place. */
@@ -941,6 +960,307 @@ static int xa_bench_clear(void *map)
 	return 0;
 }
 
+/* ----- Wider keys: 16 and 64 bytes ------------------------------------ */
+
+/*
+ * The LoadMostly workloads at 16- and 64-byte keys, on syncmap,
+ * rhashtable with key_len set to match (and so its default hash,
+ * jhash2() of the key's words with its seed) and the rwlock table, which
+ * hashes them with the same jhash2().  Key i is the words i, i ^ C, i ^ 2C
+ * ... (C the 64-bit golden ratio), built afresh for every operation by
+ * every implementation alike, so that a hit compares every byte and no two
+ * keys share a word.
+ */
+#define WIDE_KEY_MAX	64
+
+static void wide_key(u64 *key, u32 key_len, u64 i)
+{
+	u32 j;
+
+	key[0] = i;
+	for (j = 1; j < key_len / sizeof(u64); j++)
+		key[j] = i ^ (j * 0x9e3779b97f4a7c15ULL);
+}
+
+struct wide_node {
+	union {
+		struct rhash_head rh;
+		struct hlist_node hl;
+	};
+	u64 value;
+	struct rcu_head rcu;
+	u64 key[];
+};
+
+static struct wide_node *wide_node_new(const void *key, u32 key_len,
+				       u64 value)
+{
+	struct wide_node *n = kmalloc(struct_size(n, key, key_len / 8),
+				      GFP_KERNEL);
+
+	if (n) {
+		memcpy(n->key, key, key_len);
+		n->value = value;
+	}
+	return n;
+}
+
+/* --- syncmap --- */
+
+struct sm_wide {
+	struct syncmap *map;
+	u32 key_len;
+};
+
+static void *smw_create(u64 hint, u32 key_len)
+{
+	struct sm_wide *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return NULL;
+	m->map = sm_create(hint);
+	if (!m->map) {
+		kfree(m);
+		return NULL;
+	}
+	m->key_len = key_len;
+	return m;
+}
+
+static void smw_destroy(void *map)
+{
+	struct sm_wide *m = map;
+
+	syncmap_destroy(m->map);
+	kfree(m);
+}
+
+static int smw_load(void *map, const void *key, u64 *value)
+{
+	struct sm_wide *m = map;
+	u32 len;
+
+	return syncmap_load(m->map, key, m->key_len, value, sizeof(*value),
+			    &len);
+}
+
+static int smw_load_or_store(void *map, const void *key, u64 value,
+			     u64 *actual)
+{
+	struct sm_wide *m = map;
+	u32 len;
+
+	return syncmap_load_or_store(m->map, key, m->key_len, &value,
+				     sizeof(value), actual, sizeof(*actual),
+				     &len);
+}
+
+static struct syncmap *smw_map(void *map)
+{
+	return ((struct sm_wide *)map)->map;
+}
+
+/* --- rhashtable, key_len 16 or 64: constant parameters, as a user has --- */
+
+#define RHTW_PARAMS(len) {					\
+	.key_len = (len),					\
+	.key_offset = offsetof(struct wide_node, key),		\
+	.head_offset = offsetof(struct wide_node, rh),		\
+	.automatic_shrinking = true,				\
+}
+
+static const struct rhashtable_params rhtw16_params = RHTW_PARAMS(16);
+static const struct rhashtable_params rhtw64_params = RHTW_PARAMS(64);
+
+struct rht_wide {
+	struct rhashtable ht;
+	u32 key_len;
+};
+
+static void *rhtw_create(u64 hint, u32 key_len)
+{
+	struct rht_wide *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return NULL;
+	m->key_len = key_len;
+	if (rhashtable_init(&m->ht, key_len == 16 ? &rhtw16_params :
+					      &rhtw64_params)) {
+		kfree(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void rhtw_free_node(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+static void rhtw_destroy(void *map)
+{
+	struct rht_wide *m = map;
+
+	rhashtable_free_and_destroy(&m->ht, rhtw_free_node, NULL);
+	kfree(m);
+}
+
+static __always_inline int
+rhtw_lookup(struct rht_wide *m, const void *key, u64 *value,
+	    const struct rhashtable_params params)
+{
+	struct wide_node *n;
+
+	rcu_read_lock();
+	n = rhashtable_lookup(&m->ht, key, params);
+	if (n)
+		*value = READ_ONCE(n->value);
+	rcu_read_unlock();
+	return !!n;
+}
+
+static int rhtw_load(void *map, const void *key, u64 *value)
+{
+	struct rht_wide *m = map;
+
+	if (m->key_len == 16)
+		return rhtw_lookup(m, key, value, rhtw16_params);
+	return rhtw_lookup(m, key, value, rhtw64_params);
+}
+
+static __always_inline int
+rhtw_insert(struct rht_wide *m, const void *key, u64 value, u64 *actual,
+	    const struct rhashtable_params params)
+{
+	struct wide_node *n, *new;
+	int ret = 1;
+
+	if (rhtw_lookup(m, key, actual, params))
+		return 1;
+	new = wide_node_new(key, m->key_len, value);
+	if (!new)
+		return -ENOMEM;
+	rcu_read_lock();
+	n = rhashtable_lookup_get_insert_fast(&m->ht, &new->rh, params);
+	if (IS_ERR(n)) {
+		ret = PTR_ERR(n);
+	} else if (n) {
+		*actual = READ_ONCE(n->value);
+	} else {
+		new = NULL;
+		ret = 0;
+	}
+	rcu_read_unlock();
+	kfree(new);
+	return ret;
+}
+
+static int rhtw_load_or_store(void *map, const void *key, u64 value,
+			      u64 *actual)
+{
+	struct rht_wide *m = map;
+
+	if (m->key_len == 16)
+		return rhtw_insert(m, key, value, actual, rhtw16_params);
+	return rhtw_insert(m, key, value, actual, rhtw64_params);
+}
+
+/* --- the rwlock table, hashing with rhashtable's jhash2() --- */
+
+struct rw_wide {
+	struct rw_map m;
+	u32 key_len;
+};
+
+static void *rww_create(u64 hint, u32 key_len)
+{
+	struct rw_wide *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	rwlock_init(&w->m.lock);
+	w->m.bits = table_bits(hint);
+	w->m.buckets = kvcalloc(1U << w->m.bits, sizeof(*w->m.buckets),
+				GFP_KERNEL);
+	if (!w->m.buckets) {
+		kfree(w);
+		return NULL;
+	}
+	w->key_len = key_len;
+	return w;
+}
+
+static void rww_destroy(void *map)
+{
+	struct rw_wide *w = map;
+	struct hlist_node *tmp;
+	struct wide_node *n;
+	unsigned int i;
+
+	for (i = 0; i < 1U << w->m.bits; i++)
+		hlist_for_each_entry_safe(n, tmp, &w->m.buckets[i], hl)
+			kfree(n);
+	kvfree(w->m.buckets);
+	kfree(w);
+}
+
+static struct hlist_head *rww_bucket(struct rw_wide *w, const void *key)
+{
+	u32 h = jhash2(key, w->key_len / sizeof(u32), 0);
+
+	return &w->m.buckets[h & ((1U << w->m.bits) - 1)];
+}
+
+static struct wide_node *rww_find(struct rw_wide *w, struct hlist_head *b,
+				  const void *key)
+{
+	struct wide_node *n;
+
+	hlist_for_each_entry(n, b, hl)
+		if (!memcmp(n->key, key, w->key_len))
+			return n;
+	return NULL;
+}
+
+static int rww_load(void *map, const void *key, u64 *value)
+{
+	struct rw_wide *w = map;
+	struct hlist_head *b = rww_bucket(w, key);
+	struct wide_node *n;
+
+	read_lock(&w->m.lock);
+	n = rww_find(w, b, key);
+	if (n)
+		*value = n->value;
+	read_unlock(&w->m.lock);
+	return !!n;
+}
+
+static int rww_load_or_store(void *map, const void *key, u64 value,
+			     u64 *actual)
+{
+	struct rw_wide *w = map;
+	struct hlist_head *b = rww_bucket(w, key);
+	struct wide_node *n, *new;
+
+	if (rww_load(map, key, actual))
+		return 1;
+	new = wide_node_new(key, w->key_len, value);
+	if (!new)
+		return -ENOMEM;
+	write_lock(&w->m.lock);
+	n = rww_find(w, b, key);
+	if (n) {
+		*actual = n->value;
+	} else {
+		hlist_add_head(&new->hl, b);
+		new = NULL;
+	}
+	write_unlock(&w->m.lock);
+	kfree(new);
+	return !!n;
+}
+
 static const struct bench_ops bench_impls[] = {
 	{
 		.name = "syncmap", .create = sm_create, .destroy = sm_destroy,
@@ -949,6 +1269,8 @@ static const struct bench_ops bench_impls[] = {
 		.load_and_delete = sm_load_and_delete, .delete = sm_delete,
 		.swap_value = sm_swap, .cas = sm_cas, .range = sm_range,
 		.clear = sm_clear,
+		.wcreate = smw_create, .wdestroy = smw_destroy,
+		.wload = smw_load, .wload_or_store = smw_load_or_store,
 	}, {
 		.name = "rhashtable", .create = rht_create,
 		.destroy = rht_destroy, .load = rht_load, .store = rht_store,
@@ -956,6 +1278,8 @@ static const struct bench_ops bench_impls[] = {
 		.load_and_delete = rht_load_and_delete, .delete = rht_delete,
 		.swap_value = rht_swap, .cas = rht_cas, .range = rht_range,
 		.clear = rht_clear,
+		.wcreate = rhtw_create, .wdestroy = rhtw_destroy,
+		.wload = rhtw_load, .wload_or_store = rhtw_load_or_store,
 	}, {
 		.name = "rwlock", .create = rw_create, .destroy = rw_destroy,
 		.load = rw_load, .store = rw_store,
@@ -963,6 +1287,8 @@ static const struct bench_ops bench_impls[] = {
 		.load_and_delete = rw_load_and_delete, .delete = rw_delete,
 		.swap_value = rw_swap, .cas = rw_cas, .range = rw_range,
 		.clear = rw_clear,
+		.wcreate = rww_create, .wdestroy = rww_destroy,
+		.wload = rww_load, .wload_or_store = rww_load_or_store,
 	}, {
 		.name = "bucketlock", .create = bl_create,
 		.destroy = bl_destroy, .load = bl_load, .store = bl_store,
@@ -1002,6 +1328,9 @@ struct bench_worker {
 	u64 stores;		/* AdversarialAlloc */
 	u64 since_store;
 	u64 errors;
+	/* The workload's step, or the writer's of a mixed workload. */
+	void (*step)(struct bench_worker *w, u64 i);
+	bool writer;
 } ____cacheline_aligned_in_smp;
 
 /* Shared by the threads of a run, written only before and after it. */
@@ -1021,8 +1350,15 @@ struct bench_workload {
 	u64 (*present)(u64 n);
 	/* The keys the fixed-size tables are sized for. */
 	u64 hint;
-	void (*setup)(const struct bench_ops *ops, void *map, u64 n);
+	void (*setup)(const struct bench_ops *ops, void *map, u64 n,
+		      u32 key_len);
 	void (*step)(struct bench_worker *w, u64 i);
+	/* Keys of this many bytes through the w* operations; 0: a u64. */
+	u32 key_len;
+	/* One thread runs @writer_step, the others @step; needs 2 threads. */
+	void (*writer_step)(struct bench_worker *w, u64 i);
+	/* The implementations that run it; NULL: all. */
+	const char *impls;
 };
 
 #define BENCH_UNBOUNDED	BIT(18)
@@ -1033,18 +1369,32 @@ static void check(struct bench_worker *w, int ret)
 		w->errors++;
 }
 
-/* Go's setup: LoadOrStore the hits, then load each twice to promote. */
-static void setup_prime(const struct bench_ops *ops, void *map, u64 hits)
+/*
+ * Go's setup: LoadOrStore the hits, then load each twice to promote; keys
+ * of @key_len bytes through the w* operations when @key_len is not 0.
+ */
+static void setup_prime(const struct bench_ops *ops, void *map, u64 hits,
+			u32 key_len)
 {
-	u64 i, v;
+	u64 i, v, key[WIDE_KEY_MAX / sizeof(u64)];
 
 	for (i = 0; i < hits; i++) {
-		ops->load_or_store(map, i, i, &v);
+		if (key_len) {
+			wide_key(key, key_len, i);
+			ops->wload_or_store(map, key, i, &v);
+		} else {
+			ops->load_or_store(map, i, i, &v);
+		}
 		if (!(i & 1023))
 			cond_resched();
 	}
 	for (i = 0; i < 2 * hits; i++) {
-		ops->load(map, i % hits, &v);
+		if (key_len) {
+			wide_key(key, key_len, i % hits);
+			ops->wload(map, key, &v);
+		} else {
+			ops->load(map, i % hits, &v);
+		}
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -1086,34 +1436,40 @@ static u64 present_none(u64 n)
 	return 0;
 }
 
-static void setup_mostly_hits(const struct bench_ops *ops, void *map, u64 n)
+static void setup_mostly_hits(const struct bench_ops *ops, void *map, u64 n,
+			      u32 key_len)
 {
-	setup_prime(ops, map, hits_mostly_hits(n));
+	setup_prime(ops, map, hits_mostly_hits(n), key_len);
 }
 
-static void setup_mostly_misses(const struct bench_ops *ops, void *map, u64 n)
+static void setup_mostly_misses(const struct bench_ops *ops, void *map,
+				u64 n, u32 key_len)
 {
-	setup_prime(ops, map, hits_mostly_misses(n));
+	setup_prime(ops, map, hits_mostly_misses(n), key_len);
 }
 
-static void setup_half(const struct bench_ops *ops, void *map, u64 n)
+static void setup_half(const struct bench_ops *ops, void *map, u64 n,
+		       u32 key_len)
 {
-	setup_prime(ops, map, n / 2);
+	setup_prime(ops, map, n / 2, 0);
 }
 
-static void setup_all(const struct bench_ops *ops, void *map, u64 n)
+static void setup_all(const struct bench_ops *ops, void *map, u64 n,
+		      u32 key_len)
 {
-	setup_prime(ops, map, n);
+	setup_prime(ops, map, n, 0);
 }
 
-static void setup_collision(const struct bench_ops *ops, void *map, u64 n)
+static void setup_collision(const struct bench_ops *ops, void *map, u64 n,
+			    u32 key_len)
 {
 	u64 v;
 
 	ops->load_or_store(map, 0, 0, &v);
 }
 
-static void setup_range(const struct bench_ops *ops, void *map, u64 n)
+static void setup_range(const struct bench_ops *ops, void *map, u64 n,
+			u32 key_len)
 {
 	setup_store(ops, map, n);
 }
@@ -1123,6 +1479,32 @@ static void step_load(struct bench_worker *w, u64 i)
 	u64 v;
 
 	w->ops->load(w->map, i % w->n, &v);
+}
+
+/* The key built in every step, by every implementation alike. */
+static __always_inline void step_wide_load(struct bench_worker *w, u64 i,
+					   u32 key_len)
+{
+	u64 key[WIDE_KEY_MAX / sizeof(u64)], v;
+
+	wide_key(key, key_len, i % w->n);
+	w->ops->wload(w->map, key, &v);
+}
+
+static void step_load16(struct bench_worker *w, u64 i)
+{
+	step_wide_load(w, i, 16);
+}
+
+static void step_load64(struct bench_worker *w, u64 i)
+{
+	step_wide_load(w, i, 64);
+}
+
+/* The writer of LoadMostlyHitsWhileStoring: a new key every call. */
+static void step_store_new(struct bench_worker *w, u64 i)
+{
+	check(w, w->ops->store(w->map, BIT_ULL(40) + i, i));
 }
 
 static void step_los_balanced(struct bench_worker *w, u64 i)
@@ -1245,11 +1627,24 @@ static void step_los_reuse(struct bench_worker *w, u64 i)
 					       &v));
 }
 
+#define WIDE_IMPLS	"syncmap,rhashtable,rwlock"
+
 static const struct bench_workload bench_workloads[] = {
 	{ "LoadMostlyHits", true, false, hits_mostly_hits, 0,
 	  setup_mostly_hits, step_load },
 	{ "LoadMostlyMisses", true, false, hits_mostly_misses, 0,
 	  setup_mostly_misses, step_load },
+	{ "LoadMostlyHits16B", true, false, hits_mostly_hits, 0,
+	  setup_mostly_hits, step_load16, 16, NULL, WIDE_IMPLS },
+	{ "LoadMostlyMisses16B", true, false, hits_mostly_misses, 0,
+	  setup_mostly_misses, step_load16, 16, NULL, WIDE_IMPLS },
+	{ "LoadMostlyHits64B", true, false, hits_mostly_hits, 0,
+	  setup_mostly_hits, step_load64, 64, NULL, WIDE_IMPLS },
+	{ "LoadMostlyMisses64B", true, false, hits_mostly_misses, 0,
+	  setup_mostly_misses, step_load64, 64, NULL, WIDE_IMPLS },
+	/* Readers as LoadMostlyHits while one thread stores new keys. */
+	{ "LoadMostlyHitsWhileStoring", true, false, hits_mostly_hits, 0,
+	  setup_mostly_hits, step_load, 0, step_store_new, WIDE_IMPLS },
 	{ "LoadOrStoreBalanced", false, false, present_half, BENCH_UNBOUNDED,
 	  setup_half, step_los_balanced },
 	{ "LoadOrStoreUnique", false, false, present_none, BENCH_UNBOUNDED,
@@ -1323,7 +1718,7 @@ static int bench_thread(void *arg)
 	go_ns = ktime_get_ns();
 	while (!READ_ONCE(run->stop)) {
 		for (k = 0; k < 8; k++)
-			w->wl->step(w, i++);
+			w->step(w, i++);
 		done += 8;
 		/* Under emulation the first runs of code pay to translate it. */
 		if (!measuring && READ_ONCE(run->measure)) {
@@ -1354,6 +1749,9 @@ struct bench_result {
 	u64 ns;		/* longest thread */
 	u64 rate;	/* operations per second, summed over threads */
 	u64 errors;
+	/* A mixed workload's writer; ops and rate are its readers'. */
+	u64 writer_ops;
+	u64 writer_rate;
 };
 
 static int bench_timed(const struct bench_ops *ops, void *map,
@@ -1390,6 +1788,8 @@ static int bench_timed(const struct bench_ops *ops, void *map,
 		w[t]->n = n;
 		w[t]->reuse = reuse;
 		w[t]->i = (u64)t << 32;
+		w[t]->writer = wl->writer_step && !t;
+		w[t]->step = w[t]->writer ? wl->writer_step : wl->step;
 		w[t]->task = kthread_create(bench_thread, w[t], "smbench/%u", t);
 		if (IS_ERR(w[t]->task)) {
 			ret = PTR_ERR(w[t]->task);
@@ -1421,9 +1821,16 @@ static int bench_timed(const struct bench_ops *ops, void *map,
 			break;
 		kthread_stop(w[t]->task);
 		ns = w[t]->end_ns - w[t]->start_ns;
-		res->ops += w[t]->ops_done;
 		res->errors += w[t]->errors;
 		res->ns = max(res->ns, ns);
+		if (w[t]->writer) {
+			res->writer_ops += w[t]->ops_done;
+			if (ns)
+				res->writer_rate += div64_u64(w[t]->ops_done *
+							      NSEC_PER_SEC, ns);
+			continue;
+		}
+		res->ops += w[t]->ops_done;
 		if (ns)
 			res->rate += div64_u64(w[t]->ops_done * NSEC_PER_SEC, ns);
 	}
@@ -1474,49 +1881,64 @@ static void bench_one(const struct bench_workload *wl, u64 size,
 
 	for (k = 0; k < ARRAY_SIZE(bench_impls); k++) {
 		const struct bench_ops *ops = &bench_impls[k];
+		bool is_sm = ops->create == sm_create;
 		u64 hint = wl->hint ? wl->hint : n;
-
-		/* Unbounded key sets: sized from the map sizes asked for. */
-		if (hint == BENCH_UNBOUNDED)
-			hint = min_t(u64, hint, 256ULL * sizes[0]);
+		struct syncmap *sm = NULL;
 		ktime_t t0 = ktime_get();
 		long before = 0;
 		u64 ratio;
 		void *map;
 		int ret;
 
-		if (!listed(impls, ops->name))
+		/* Unbounded key sets: sized from the map sizes asked for. */
+		if (hint == BENCH_UNBOUNDED)
+			hint = min_t(u64, hint, 256ULL * sizes[0]);
+		/* Room for what the writer of a mixed workload adds. */
+		if (wl->writer_step)
+			hint = n + BIT(16);
+		if (!listed(impls, ops->name) ||
+		    (wl->impls && !listed(wl->impls, ops->name)) ||
+		    (wl->key_len && !ops->wcreate))
 			continue;
 		if (measure_mem)
 			before = free_bytes();
-		map = ops->create(hint);
+		map = wl->key_len ? ops->wcreate(hint, wl->key_len) :
+				    ops->create(hint);
 		if (!map) {
 			pr_err("%s %s: cannot create the map\n", wl->name,
 			       ops->name);
 			continue;
 		}
+		if (is_sm)
+			sm = wl->key_len ? smw_map(map) : map;
 		if (wl->setup)
-			wl->setup(ops, map, n);
-		if (measure_mem)
+			wl->setup(ops, map, n, wl->key_len);
+		if (measure_mem && !wl->key_len)
 			bench_memory(ops, map, wl->present(n), before);
-		if (ops->create == sm_create)
-			syncmap_reset_stats(map);
+		if (sm)
+			syncmap_reset_stats(sm);
 		ret = bench_timed(ops, map, wl, n, reuse, nr, &res);
-		if (ops->create == sm_create) {
-			syncmap_get_stats(map, &st);
+		if (sm) {
+			syncmap_get_stats(sm, &st);
 			sm_rate = res.rate;
 		}
-		ops->destroy(map);
+		if (wl->key_len)
+			ops->wdestroy(map);
+		else
+			ops->destroy(map);
 		if (ret) {
 			pr_err("%s %s: error %d\n", wl->name, ops->name, ret);
 			continue;
 		}
 		ratio = sm_rate ? div64_u64(res.rate * 1000, sm_rate) : 0;
-		pr_info("result wl=%s size=%llu reuse=%u impl=%s threads=%u ops=%llu ns=%llu rate=%llu ratio=%llu.%03llu errors=%llu promotions=%llu rebuilds=%llu dirty_hits=%llu lock_hold_max_ns=%llu wall_ms=%lld\n",
+		pr_info("result wl=%s size=%llu reuse=%u impl=%s threads=%u ops=%llu ns=%llu rate=%llu ratio=%llu.%03llu errors=%llu promotions=%llu rebuilds=%llu dirty_hits=%llu lock_hold_max_ns=%llu wall_ms=%lld key_len=%u writers=%u writer_ops=%llu writer_rate=%llu\n",
 			wl->name, n, reuse, ops->name, nr, res.ops, res.ns,
 			res.rate, ratio / 1000, ratio % 1000, res.errors,
 			st.promotions, st.dirty_rebuilds, st.dirty_hits,
-			st.lock_hold_max_ns, ktime_ms_delta(ktime_get(), t0));
+			st.lock_hold_max_ns, ktime_ms_delta(ktime_get(), t0),
+			wl->key_len ? wl->key_len : 8,
+			wl->writer_step ? 1 : 0, res.writer_ops,
+			res.writer_rate);
 		cond_resched();
 	}
 }
@@ -1564,35 +1986,167 @@ out:
 }
 
 /*
- * The hashes the implementations pay per lookup of an 8-byte key: syncmap's
- * keyed siphash(), rhashtable's jhash2() and the others' hash_64().
+ * The hash syncmap computes for a key, as kmod/map.c's key_hash() does:
+ * jhash() with the map's random seed (the fixed-length forms for 4- and
+ * 8-byte keys inline, jhash() out of line for the others), and once the
+ * map has seen a flood, hsiphash() (key_hsiphash(), out of line: 1, 2
+ * and 4 words, else the generic form).  Copied here because the map does
+ * not export them: keep them in step with kmod/map.c.
+ */
+static noinline u32 map_jhash_any(const void *key, u32 key_len, u32 seed)
+{
+	return jhash(key, key_len, seed);
+}
+
+static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
+{
+	u32 w[2];
+
+	switch (key_len) {
+	case 4:
+		memcpy(w, key, 4);
+		return jhash_1word(w[0], seed);
+	case 8:
+		memcpy(w, key, 8);
+		return jhash_2words(w[0], w[1], seed);
+	}
+	OPTIMIZER_HIDE_VAR(key_len);
+	return map_jhash_any(key, key_len, seed);
+}
+
+static noinline u32 map_hsiphash(const void *key, u32 key_len,
+				 const hsiphash_key_t *hkey)
+{
+	u32 w[4];
+
+	switch (key_len) {
+	case 4:
+		memcpy(w, key, 4);
+		return hsiphash_1u32(w[0], hkey);
+	case 8:
+		memcpy(w, key, 8);
+		return hsiphash_2u32(w[0], w[1], hkey);
+	case 16:
+		memcpy(w, key, 16);
+		return hsiphash_4u32(w[0], w[1], w[2], w[3], hkey);
+	}
+	return hsiphash(key, key_len, hkey);
+}
+
+enum bench_hash {
+	BH_BASE,		/* building the key alone */
+	BH_MAP_JHASH,		/* syncmap until a flood */
+	BH_MAP_HSIPHASH,	/* syncmap after one */
+	BH_RHT,			/* rhashtable: jhash2() of the key's words */
+	BH_HASH_64,		/* the locked tables, 8-byte keys */
+	BH_SIPHASH,		/* SipHash-2-4, syncmap's hash until 3b326ff */
+	BH_NR,
+};
+
+static const char * const bench_hash_names[BH_NR] = {
+	"base", "map_jhash", "map_hsiphash", "rhashtable_jhash2", "hash_64",
+	"siphash",
+};
+
+/* ns for @n hashes of distinct keys of @key_len bytes (4..64). */
+static __always_inline u64 time_hash(enum bench_hash h, u32 key_len,
+				     unsigned int n, u64 *sum)
+{
+	static const hsiphash_key_t hkey = { { 3, 4 } };
+	static const siphash_key_t skey = { { 1, 2 } };
+	u64 key[WIDE_KEY_MAX / sizeof(u64)];
+	const u32 seed = 0x9747b28c;
+	ktime_t t0 = ktime_get();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		wide_key(key, key_len, i);
+		switch (h) {
+		case BH_BASE:
+			*sum += key[key_len / sizeof(u64) - 1];
+			break;
+		case BH_MAP_JHASH:
+			*sum += map_jhash(key, key_len, seed);
+			break;
+		case BH_MAP_HSIPHASH:
+			*sum += map_hsiphash(key, key_len, &hkey);
+			break;
+		case BH_RHT:
+			/* rht_key_get_hash() for a key_len of whole words */
+			*sum += jhash2((u32 *)key, key_len / sizeof(u32), seed);
+			break;
+		case BH_HASH_64:
+			*sum += hash_64(key[0], 20);
+			break;
+		case BH_SIPHASH:
+			*sum += siphash(key, key_len, &skey);
+			break;
+		default:
+			break;
+		}
+	}
+	return ktime_to_ns(ktime_sub(ktime_get(), t0));
+}
+
+/* Every hash of one key length, each its own loop: constants inline. */
+static __always_inline void time_hashes(u32 key_len, unsigned int n,
+					u64 *ns, u64 *sum)
+{
+	ns[BH_BASE] = time_hash(BH_BASE, key_len, n, sum);
+	ns[BH_MAP_JHASH] = time_hash(BH_MAP_JHASH, key_len, n, sum);
+	ns[BH_MAP_HSIPHASH] = time_hash(BH_MAP_HSIPHASH, key_len, n, sum);
+	ns[BH_RHT] = time_hash(BH_RHT, key_len, n, sum);
+	ns[BH_HASH_64] = time_hash(BH_HASH_64, key_len, n, sum);
+	ns[BH_SIPHASH] = time_hash(BH_SIPHASH, key_len, n, sum);
+}
+
+/*
+ * The best of 5 rounds, the hashes interleaved in each: a round of 10,000
+ * calls is shorter than the host's time slice, so the best round is the
+ * one no other job interrupted.
+ */
+static noinline void bench_hash_len(const u32 key_len)
+{
+	const unsigned int n = 10000, rounds = 5;
+	u64 ns[BH_NR], round[BH_NR], sum = 0;
+	unsigned int h, r;
+
+	for (h = 0; h < BH_NR; h++)
+		ns[h] = U64_MAX;
+	for (r = 0; r < rounds; r++) {
+		if (key_len == 8)
+			time_hashes(8, n, round, &sum);
+		else if (key_len == 16)
+			time_hashes(16, n, round, &sum);
+		else
+			time_hashes(64, n, round, &sum);
+		for (h = 0; h < BH_NR; h++)
+			ns[h] = min(ns[h], round[h]);
+		cond_resched();
+	}
+	/* ns per 1000 calls, key building included (base alone). */
+	pr_info("hash key_len=%u %s_ns=%llu %s_ns=%llu %s_ns=%llu %s_ns=%llu %s_ns=%llu %s_ns=%llu per=1000 sum=%llu\n",
+		key_len,
+		bench_hash_names[0], div_u64(ns[0], n / 1000),
+		bench_hash_names[1], div_u64(ns[1], n / 1000),
+		bench_hash_names[2], div_u64(ns[2], n / 1000),
+		bench_hash_names[3], div_u64(ns[3], n / 1000),
+		bench_hash_names[4], div_u64(ns[4], n / 1000),
+		bench_hash_names[5], div_u64(ns[5], n / 1000), sum & 1);
+}
+
+/*
+ * What each implementation pays to hash a key of 8, 16 and 64 bytes:
+ * syncmap's jhash() and, after a flood, hsiphash(); rhashtable's jhash2();
+ * the locked tables' hash_64() (8 bytes; their wide-key tables use
+ * jhash2() too).  Each figure includes the building of the key, which the
+ * "base" figure times alone.
  */
 static void bench_hash_cost(void)
 {
-	static const char * const names[] = { "siphash", "jhash2", "hash_64" };
-	const unsigned int n = 100000;
-	siphash_key_t skey = { { 1, 2 } };
-	u64 key, sum = 0, ns[3];
-	unsigned int h, i;
-	ktime_t t0;
-
-	for (h = 0; h < 3; h++) {
-		t0 = ktime_get();
-		for (i = 0; i < n; i++) {
-			key = i;
-			if (h == 0)
-				sum += siphash(&key, sizeof(key), &skey);
-			else if (h == 1)
-				sum += jhash2((u32 *)&key, 2, 0);
-			else
-				sum += hash_64(key, 20);
-		}
-		ns[h] = ktime_to_ns(ktime_sub(ktime_get(), t0));
-	}
-	pr_info("hash %s_ns=%llu %s_ns=%llu %s_ns=%llu per=%u sum=%llu\n",
-		names[0], div_u64(ns[0], n / 1000), names[1],
-		div_u64(ns[1], n / 1000), names[2], div_u64(ns[2], n / 1000),
-		1000, sum & 1);
+	bench_hash_len(8);
+	bench_hash_len(16);
+	bench_hash_len(64);
 }
 
 static int __init bench_init(void)
@@ -1620,6 +2174,21 @@ static int __init bench_init(void)
 		for (s = 0; s < (wl->sized ? nr_sizes : 1); s++) {
 			for (t = 0; t < (single && nr > 1 ? 2 : 1); t++) {
 				bool mem = !k && !t;
+
+				/*
+				 * A reader and a writer need two CPUs: on
+				 * one (UML) they would take turns, and the
+				 * writer's lock would never meet a reader.
+				 */
+				if ((wl->key_len || wl->writer_step) &&
+				    extra_max_size &&
+				    sizes[s] > extra_max_size)
+					continue;
+				if (wl->writer_step && counts[t] < 2) {
+					pr_info("skip wl=%s size=%u threads=%u reason=needs_2_threads\n",
+						wl->name, sizes[s], counts[t]);
+					continue;
+				}
 
 				if (!wl->sweep) {
 					bench_one(wl, sizes[s], 0, counts[t],
