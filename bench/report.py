@@ -467,13 +467,167 @@ def slowdown(plats):
             f"{statistics.median(q):.0f}x in the median")
 
 
+def goal_str(g):
+    return f"{g:.1f}x"
+
+
+def issue14_rows(plats):
+    """(label, [cell per platform]) of issue 14's targets."""
+    rows = []
+    threads = sorted({t for d in plats for t in d.threads()})
+    par = max(threads) if threads else 2
+
+    def add(label, fn):
+        cells = [fn(d) or "–" for d in plats]
+        if any(c != "–" for c in cells):
+            rows.append((label, cells))
+
+    def rhash(wl, size, t, goal):
+        def cell(d):
+            if t not in d.threads():
+                return None
+            rs = d.ratios("pass", wl, size, 0, "rhashtable", t)
+            g = goal(d) if callable(goal) else goal
+            if g is None:
+                return fmt_ratio(rs) + " (no target)" if rs else None
+            return met(rs, g)
+        return cell
+
+    def sizes(wl):
+        return sorted({s for d in plats for s in d.sizes_of(wl)})
+
+    for t in threads:
+        for size in sizes("LoadMostlyHits"):
+            g = 1.0 if size <= 1024 else 1.2
+            add(f"Hits: LoadMostlyHits {size:,} keys, {t} thr: ≥ "
+                f"{goal_str(g)} rhashtable",
+                rhash("LoadMostlyHits", size, t, g))
+    for t in threads:
+        for size in sizes("LoadMostlyMisses"):
+            small = size <= 1024
+            add(f"Misses: LoadMostlyMisses {size:,} keys, {t} thr: ≥ 1.0x "
+                "rhashtable" + (" (UML: ≥ 0.7x)" if small else ""),
+                rhash("LoadMostlyMisses", size, t,
+                      lambda d, small=small:
+                      0.7 if small and d.platform == "uml" else 1.0))
+    for klen in WIDE_LENS:
+        for kind, goal in (("Hits", 1.0), ("Misses", None)):
+            wl = f"LoadMostly{kind}{klen}B"
+            for t in threads:
+                for size in sizes(wl):
+                    add(f"{klen}-byte keys: {wl} {size:,} keys, {t} thr: "
+                        + (f"≥ {goal_str(goal)} rhashtable" if goal
+                           else "vs rhashtable"),
+                        rhash(wl, size, t, goal))
+
+    def memory(d):
+        if not d.mem:
+            return None
+        n = max(k[1] for k in d.mem)
+        s, r = d.mem.get(("syncmap", n)), d.mem.get(("rhashtable", n))
+        if not s:
+            return None
+        st = statistics.median(int(x["stat_overhead"]) for x in s)
+        mf = statistics.median(int(x["overhead"]) for x in s)
+        verdict = ("yes" if st <= 64 and mf <= 64 else
+                   "`bytes` yes, MemFree no" if st <= 64 else "no")
+        return (f"{st} B (`bytes` stat), {mf} B (MemFree drop) at {n:,} "
+                f"entries" + (f"; rhashtable {statistics.median(int(x['overhead']) for x in r)} B"
+                              if r else "") + f": {verdict}"
+                + (" (aim 48: met)" if st <= 48 and mf <= 48 else ""))
+    add("Memory: bytes per entry beyond key and value, 8-byte keys and "
+        "values, at the largest size run (target: 1M entries): ≤ 64 "
+        "(aim 48)", memory)
+
+    uthreads = sorted({k[2] for d in plats for k in d.ubench})
+
+    def ub_single(t):
+        def cell(d):
+            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
+                return "not judged (ptrace)"
+            sl = d.ubench.get(("load", "syncmap", t))
+            bl = d.ubench.get(("load", "bpf", t))
+            return met([x / y for x, y in zip(sl, bl)], 1) if sl and bl \
+                else None
+        return cell
+
+    def ub_batch(t):
+        def cell(d):
+            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
+                return "not judged (ptrace)"
+            sl = d.ubench.get(("load", "syncmap", t))
+            bb = d.ubench.get(("batch_load_1024", "syncmap", t))
+            return met([x / y for x, y in zip(bb, sl)], 5) if sl and bb \
+                else None
+        return cell
+
+    for t in uthreads:
+        add(f"Userspace: single ioctl load, {t} thr: ≥ 1.0x "
+            "BPF_MAP_LOOKUP_ELEM", ub_single(t))
+    for t in uthreads[:1]:
+        add(f"Userspace: 1024-key batch load, {t} thr: ≥ 5x single loads "
+            "per key", ub_batch(t))
+
+    def mixed(size, peer):
+        def cell(d):
+            if par < 2 or d.par() < 2:
+                return "skipped (1 CPU)" if d.platform == "uml" else None
+            rs = d.ratios("pass", MIXED_WL, size, 0, peer, d.par())
+            return fmt_ratio(rs) + " (no target)" if rs else None
+        return cell
+    for size in sizes(MIXED_WL) or sizes("LoadMostlyHits16B"):
+        for peer in MIXED_PEERS:
+            add(f"Mixed: {MIXED_WL} {size:,} keys, 1 reader + 1 writer: "
+                f"readers vs {peer}'s", mixed(size, peer))
+    return rows
+
+
+def insn_budget_text():
+    """The callgrind figures of tools/testing/insn-budget.txt, if any."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                        "tools", "testing", "insn-budget.txt")
+    try:
+        with open(path) as f:
+            figs = dict(re.findall(r"^(read-hit|read-miss)\s+\d+\s+#\s*"
+                                   r"([\d.]+)", f.read(), re.M))
+    except OSError:
+        return None
+    if not figs:
+        return None
+    return ("Instructions per operation are not measured by `make bench`: "
+            "`make -C tools/testing insn-budget` counts them with callgrind. "
+            "The figures recorded in `tools/testing/insn-budget.txt` when "
+            "this page was generated: read hit "
+            f"{figs.get('read-hit', '?')}, read miss "
+            f"{figs.get('read-miss', '?')} (issue 14: at most half of the "
+            "first budget's 320.7 and 302.8, that is 160 and 151).")
+
+
+def issue14_table(plats):
+    lines = ["| target | " + " | ".join(d.name() for d in plats) + " |",
+             "| --- |" + " --- |" * len(plats)]
+    for label, cells in issue14_rows(plats):
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def targets_section(plats, w):
     names = [d.name() for d in plats]
-    w("## Targets")
+    w("## Targets of issue 14 (reads against rhashtable, memory, userspace)")
     w("")
     w("Each cell: syncmap's figure on that platform (median of the passes, "
       "range in brackets) and whether it meets the target. `–`: not "
-      "measured there (UML has one CPU: no 2-thread rows).")
+      "measured there (UML has one CPU: no 2-thread rows). Ratios are "
+      "syncmap ÷ rhashtable in the same pass.")
+    w("")
+    for line in issue14_table(plats):
+        w(line)
+    w("")
+    t = insn_budget_text()
+    if t:
+        w(t)
+        w("")
+    w("## Other targets (earlier issues)")
     w("")
     w("| target | " + " | ".join(names) + " |")
     w("| --- |" + " --- |" * len(plats))
@@ -487,11 +641,6 @@ def targets_section(plats, w):
 
     for wl in READ_WL:
         sizes = sorted({s for d in plats for s in d.sizes_of(wl)})
-        for t in threads:
-            for size in sizes:
-                row(f"{wl} {size:,} keys, {t} thr: syncmap ≥ 1.0x rhashtable",
-                    lambda d: met(d.ratios("pass", wl, size, 0, "rhashtable",
-                                           t), 1.0))
         for size in sizes:
             row(f"{wl} {size:,} keys, {par} thr: syncmap ≥ 2x rwlock",
                 lambda d: met(d.ratios("pass", wl, size, 0, "rwlock", par),
@@ -513,22 +662,6 @@ def targets_section(plats, w):
                               0.5))
     uthreads = sorted({k[2] for d in plats for k in d.ubench})
     for t in uthreads:
-        def single(d):
-            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
-                return "not judged (ptrace)"
-            sl = d.ubench.get(("load", "syncmap", t))
-            bl = d.ubench.get(("load", "bpf", t))
-            return met([x / y for x, y in zip(sl, bl)], 1) if sl and bl \
-                else None
-
-        def batch(d):
-            if d.platform == "uml" and any(k[2] == t for k in d.ubench):
-                return "not judged (ptrace)"
-            sl = d.ubench.get(("load", "syncmap", t))
-            bb = d.ubench.get(("batch_load_1024", "syncmap", t))
-            return met([x / y for x, y in zip(bb, sl)], 5) if sl and bb \
-                else None
-
         def walk(d):
             if d.platform == "uml" and any(k[2] == t for k in d.ubench):
                 return "not judged (ptrace)"
@@ -536,9 +669,13 @@ def targets_section(plats, w):
             bw = d.ubench.get(("walk", "bpf_lookup_batch", t))
             return met([x / y for x, y in zip(sw, bw)], 1) if sw and bw \
                 else None
-        row(f"userspace single load, {t} thr: ≥ 1.0x BPF lookup", single)
-        row(f"userspace 1024-key batch load, {t} thr: ≥ 5x single loads "
-            "per key", batch)
+        if t > 1:
+            row(f"userspace 1024-key batch load, {t} thr: ≥ 5x single "
+                "loads per key",
+                lambda d: None if d.platform == "uml" else
+                met([x / y for x, y in
+                     zip(d.ubench.get(("batch_load_1024", "syncmap", t), []),
+                         d.ubench.get(("load", "syncmap", t), []))], 5))
         row(f"userspace full walk, {t} thr: ≥ 1.0x BPF_MAP_LOOKUP_BATCH",
             walk)
     for name in ("bpf_prealloc", "bpf_no_prealloc"):
@@ -639,6 +776,89 @@ def ratio_tables(plats, w):
     w("")
 
 
+def wide_section(plats, w):
+    cols = columns_of(plats)
+    rows = [(f"LoadMostly{kind}{klen}B", klen, size)
+            for klen in WIDE_LENS for kind in ("Hits", "Misses")
+            for size in sorted({s for d in plats
+                                for s in d.sizes_of(f"LoadMostly{kind}{klen}B")})]
+    if not rows:
+        return
+    w("## Other key sizes: 16 and 64 bytes")
+    w("")
+    w("LoadMostlyHits and LoadMostlyMisses with keys of 16 and 64 bytes "
+      "(8-byte values), in the same passes as the 8-byte rows: syncmap, "
+      "rhashtable with `key_len` set to match (so its default hash, "
+      "`jhash2()` of the key's words) and the rwlock table (the same "
+      "`jhash2()`, `memcmp()`). Key i is the words i, i ^ C, i ^ 2C, ... "
+      "(C the 64-bit golden ratio), built in every operation by every "
+      "implementation alike. syncmap ÷ peer, and syncmap's own rate.")
+    w("")
+    w("| workload | key bytes | keys | "
+      + " | ".join(f"vs rhashtable {col_name(d, t)}" for d, t in cols)
+      + " | " + " | ".join(f"vs rwlock {col_name(d, t)}" for d, t in cols)
+      + " | " + " | ".join(f"syncmap ops/s {col_name(d, t)}"
+                           for d, t in cols) + " |")
+    w("| --- | ---: | ---: |" + " ---: |" * (3 * len(cols)))
+    for wl, klen, size in rows:
+        cells = [fmt_ratio(d.ratios("pass", wl, size, 0, p, t))
+                 for p in MIXED_PEERS for d, t in cols]
+        cells += [fmt_rate(d.rate("pass", wl, size, 0, "syncmap", t))
+                  for d, t in cols]
+        base = wl[:-(len(str(klen)) + 1)]
+        w(f"| {base} | {klen} | {size:,} | " + " | ".join(cells) + " |")
+    w("")
+    w("The same workloads at 8-byte keys are in the tables above.")
+    w("")
+
+
+def mixed_section(plats, w):
+    have = [d for d in plats if d.sizes_of(MIXED_WL)]
+    w(f"## Readers while one thread stores ({MIXED_WL})")
+    w("")
+    w("LoadMostlyHits on all threads but one, while that one stores a new "
+      "key in every call (keys beyond the read set, so every store is an "
+      "insert): what a writer's lock and the cache lines it writes cost "
+      "the readers. With 2 vCPUs, 1 reader and 1 writer. Readers' rates "
+      "(keys per second) and syncmap's readers ÷ the peer's readers, "
+      "then the writer's rate. The rwlock table is sized for the read set "
+      "plus 65,536 keys and never resizes.")
+    w("")
+    if not have:
+        w("Not run: it needs two CPUs. "
+          + ("On UML (one CPU) the module skips it: a reader and a writer "
+             "there take turns in scheduler time slices, so the writer's "
+             "lock never meets a reader and no cache line moves; what it "
+             "would measure is the time-sharing, not the contention."
+             if any(d.platform == "uml" for d in plats) else ""))
+        w("")
+        return
+    w("| platform | keys | syncmap readers | vs rhashtable | vs rwlock "
+      "| writer: syncmap | writer: rhashtable | writer: rwlock "
+      "| syncmap promotions / rebuilds |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for d in have:
+        t = d.par()
+        for size in d.sizes_of(MIXED_WL):
+            key = ("pass", MIXED_WL, size, 0, "syncmap", t)
+            wr = [median_stat(d, ("pass", MIXED_WL, size, 0, i, t),
+                              "writer_rate") for i in
+                  ("syncmap", "rhashtable", "rwlock")]
+            w(f"| {d.name()} {t} thr | {size:,} | {fmt_rate(d.rate(*key))} | "
+              + " | ".join(fmt_ratio(d.ratios("pass", MIXED_WL, size, 0, p,
+                                               t)) for p in MIXED_PEERS)
+              + " | " + " | ".join(fmt_rate(x) for x in wr)
+              + f" | {median_stat(d, key, 'promotions') or 0:.0f} / "
+              f"{median_stat(d, key, 'rebuilds') or 0:.0f} |")
+    w("")
+    if any(d.platform == "uml" for d in plats) and \
+            not all(d.sizes_of(MIXED_WL) for d in plats):
+        w("UML has one CPU: the module skips this workload there (a reader "
+          "and a writer would take turns in scheduler time slices, so the "
+          "writer's lock would never meet a reader).")
+        w("")
+
+
 def sweep_section(plats, w):
     shown = False
     for d in plats:
@@ -720,24 +940,37 @@ def memory_timing_sections(plats, w):
                   f"{rng(r, '{:.2f}')} ms | {rng(h, '{:.0f}')} µs |")
         w("")
     if any(d.hash for d in plats):
-        w("## Hashes of an 8-byte key (per 1000 calls)")
+        w("## The hashes, per key size (ns per call)")
         w("")
-        w("The module times `siphash()` (SipHash-2-4), rhashtable's "
-          "`jhash2()` and the locked tables' `hash_64()`. syncmap itself now "
-          "hashes with `hsiphash()` (SipHash-1-3 on 64-bit), which this "
-          "table does not time.")
+        w("What each implementation pays to hash one key: syncmap's "
+          "seeded `jhash()` (the fixed-length `jhash_2words()` for 8-byte "
+          "keys, `jhash()` out of line for the others), and `hsiphash()`, "
+          "to which a map switches once an insert probes too far (the "
+          "functions of `kmod/map.c`'s `key_hash()`, copied in the module); "
+          "rhashtable's `jhash2()` of the key's words; the locked tables' "
+          "`hash_64()` (8-byte keys only: their wide-key tables use "
+          "`jhash2()`); and `siphash()`, syncmap's hash until 3b326ff. Each "
+          "figure is net of building the key (timed alone: the last "
+          "column), distinct keys, throughput of independent calls.")
         w("")
-        w("| platform | siphash | jhash2 (rhashtable) | hash_64 "
-          "(rwlock, bucketlock) |")
-        w("| --- | ---: | ---: | ---: |")
+        w("| platform | key bytes | " + " | ".join(n for _, n in HASHES)
+          + " | building the key |")
+        w("| --- | ---: |" + " ---: |" * (len(HASHES) + 1))
         for d in plats:
             if not d.hash:
                 continue
-            med = {h: statistics.median(int(x[h + "_ns"]) for x in d.hash)
-                   for h in ("siphash", "jhash2", "hash_64")}
-            w(f"| {d.name()} | {med['siphash'] / 1000:.1f} µs | "
-              f"{med['jhash2'] / 1000:.1f} µs | "
-              f"{med['hash_64'] / 1000:.1f} µs |")
+            for klen in sorted({int(x["key_len"]) for x in d.hash}):
+                xs = [x for x in d.hash if int(x["key_len"]) == klen]
+                base = statistics.median(int(x.get("base_ns", 0)) for x in xs)
+                cells = []
+                for h, _ in HASHES:
+                    v = [int(x[h + "_ns"]) for x in xs if h + "_ns" in x]
+                    if not v or (h == "hash_64" and klen != 8):
+                        cells.append("–")
+                        continue
+                    cells.append(f"{max(statistics.median(v) - base, 0) / 1000:.1f} ns")
+                w(f"| {d.name()} | {klen} | " + " | ".join(cells)
+                  + f" | {base / 1000:.1f} ns |")
         w("")
 
 
@@ -879,6 +1112,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--plots", required=True)
     ap.add_argument("--kernel", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--targets", metavar="FILE",
+                    help="also write issue 14's targets table to FILE")
     ap.add_argument("results", nargs="+")
     a = ap.parse_args()
 
@@ -923,6 +1158,8 @@ def main():
         w("")
 
     ratio_tables(plats, w)
+    wide_section(plats, w)
+    mixed_section(plats, w)
     sweep_section(plats, w)
     memory_timing_sections(plats, w)
     policy_section(plats, w)
@@ -933,6 +1170,9 @@ def main():
     plot_reuse(plats, a.plots)
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
+    if a.targets:
+        with open(a.targets, "w") as f:
+            f.write("\n".join(issue14_table(plats)) + "\n")
 
 
 if __name__ == "__main__":
