@@ -6,6 +6,9 @@
 #   make                  build kmod/syncmap.ko against KDIR
 #   make bench            benchmarks against the peers, UML and QEMU; docs/bench.md
 #   make demo             boot Debian's 6.12 in QEMU with the module loaded
+#   make shell [K=NAME]   a shell in a VM with the module loaded, syncmapctl,
+#                         its man page and completion; `exit` powers off.
+#                         K as for make vm, default uml-6.12 (native speed)
 #   make check            every build, lint and VM test; see scripts/check.sh
 #   make vm K=NAME        one VM test run: testkernel-6.12, kcsan-6.12,
 #                         debian-6.1, debian-6.12, debian-6.12-rt or
@@ -40,6 +43,9 @@ check:
 
 demo:
 	scripts/demo.sh
+
+shell:
+	@scripts/shell.sh $(or $(K),uml-6.12)
 
 bench:
 	scripts/bench.sh
@@ -106,4 +112,4 @@ clean:
 	-test ! -f selftests/Makefile || $(MAKE) -C selftests clean
 	-test ! -f tools/Makefile || $(MAKE) -C tools clean
 
-.PHONY: all modules check demo bench vm kunit testkernel torture kcsan install uninstall fuzz bench-native clean
+.PHONY: all modules check demo shell bench vm kunit testkernel torture kcsan install uninstall fuzz bench-native clean

@@ -110,12 +110,26 @@ kernel_make() {
 # fd 3, as QEMU's two serial ports do; it runs kernel code natively, on one
 # CPU.  A UML panic ends the process (with no core: ulimit -c 0); its
 # temporary files go beside INITRD.
+#
+# CONSOLE "-" puts the console on the terminal (make shell): the guest
+# reads stdin and writes stdout.  UML puts a terminal on stdin in raw mode
+# itself; QEMU multiplexes its monitor there (Ctrl-A x quits, Ctrl-A h
+# helps) when stdin is a terminal.
 boot_guest() {
 	local image=$1 kdir=$2 initrd=$3 mem=$4 append=$5
 	local console=$6 results=$7 log=$8
+	local serial=file:$console
 
 	if kernel_is_uml "$kdir"; then
 		ulimit -c 0
+		if [ "$console" = - ]; then
+			# shellcheck disable=SC2086	# APPEND is words
+			exec "$image" mem="$mem" initrd="$initrd" \
+				uml_dir="$(dirname "$initrd")" umid=syncmap \
+				con=null con0=fd:0,fd:1 ssl=null ssl1=null,fd:3 \
+				console=tty0 $append \
+				2>"$log" 3>"$results"
+		fi
 		# shellcheck disable=SC2086	# APPEND is words
 		exec "$image" mem="$mem" initrd="$initrd" \
 			uml_dir="$(dirname "$initrd")" umid=syncmap \
@@ -123,12 +137,23 @@ boot_guest() {
 			console=tty0 $append \
 			</dev/null >"$console" 2>"$log" 3>"$results"
 	fi
+	if [ "$console" = - ]; then
+		serial=stdio
+		[ ! -t 0 ] || serial=mon:stdio
+		exec qemu-system-x86_64 \
+			-accel tcg,thread=multi -smp 2 -m "$mem" \
+			-kernel "$image" -initrd "$initrd" \
+			-append "console=ttyS0 panic=-1 $append" \
+			-nodefaults -display none -no-reboot -net none \
+			-serial "$serial" -serial file:"$results" \
+			2>"$log"
+	fi
 	exec qemu-system-x86_64 \
 		-accel tcg,thread=multi -smp 2 -m "$mem" \
 		-kernel "$image" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $append" \
 		-nodefaults -display none -no-reboot -net none \
-		-serial file:"$console" -serial file:"$results" \
+		-serial "$serial" -serial file:"$results" \
 		</dev/null >"$log" 2>&1
 }
 

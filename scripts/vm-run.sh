@@ -6,12 +6,20 @@
 # power off, and judge the run from the logs.  A User-Mode Linux kernel
 # runs the same initramfs as a host process instead of in QEMU.
 #
-# Usage: scripts/vm-run.sh [--name NAME] [--timeout SECONDS] [--demo | --kunit]
+# Usage: scripts/vm-run.sh [--name NAME] [--timeout SECONDS]
+#                         [--demo | --kunit | --shell]
 #                         [--prebuilt SYNCMAP_KO] IMAGE KDIR
 #
 #   --demo   load the map and run scripts/demo-guest.sh (make demo)
 #   --kunit  load the map and the KUnit modules only, collect their results
 #            and unload: the inner loop for KUnit work (make kunit)
+#   --shell  load the map and give the console to a shell, on this terminal
+#            (make shell; see scripts/shell.sh): `exit` powers off.  With
+#            stdin not a terminal, its lines are typed into the shell once
+#            the shell is up, then `exit`; the run is judged as any other
+#            (the module unloads, no splat) and --timeout applies
+#
+# --demo and --shell build and load only the map, kmod/syncmap.ko.
 #
 #   IMAGE  the kernel image (bzImage, /boot/vmlinuz-*, or UML's `linux`)
 #   KDIR   its build tree or headers, to build the modules against
@@ -46,12 +54,13 @@ while [ $# -gt 0 ]; do
 	--timeout)	timeout=$2; shift 2 ;;
 	--demo)		mode=demo; shift ;;
 	--kunit)	mode=kunit; shift ;;
+	--shell)	mode=shell; shift ;;
 	--prebuilt)	prebuilt=$2; shift 2 ;;
 	-*)		die "unknown option $1" ;;
 	*)		break ;;
 	esac
 done
-[ $# -eq 2 ] || die "usage: $0 [--name NAME] [--timeout SECONDS] [--demo | --kunit] IMAGE KDIR"
+[ $# -eq 2 ] || die "usage: $0 [--name NAME] [--timeout SECONDS] [--demo | --kunit | --shell] IMAGE KDIR"
 image=$1
 kdir=$(cd "$2" && pwd)
 name=${name:-$(basename "$kdir")}
@@ -85,7 +94,10 @@ root=$work/initramfs
 mkdir -p "$root"/{bin,dev,etc,lib/syncmap,modules,proc,root,run,selftests,steps,sys,tmp,usr/bin}
 copy_module_source "$work/src"
 modules=()
-if build_step modules "$work/modules.log" kernel_make "$kdir" -j"$(nproc)" M="$work/src" modules; then
+# The demo and the shell show the map alone: build only kmod/.
+msrc=$work/src
+case $mode in demo|shell) msrc=$work/src/kmod ;; esac
+if build_step modules "$work/modules.log" kernel_make "$kdir" -j"$(nproc)" M="$msrc" modules; then
 	# Load order: kmod/syncmap.ko, samples/, anything else, the KUnit modules.
 	mapfile -t modules < <(cd "$work/src" && find . -name '*.ko' -printf '%P\n' |
 		awk '{ r = 2 }
@@ -155,13 +167,60 @@ if [ "$mode" != kunit ] && [ -f "$SYNCMAP_ROOT/tools/Makefile" ]; then
 			-exec cp {} "$root/usr/bin/" \;
 	fi
 fi
-# jq, with its shared libraries, for syncmapctl_test's round trip of binary
-# data through jq (the test skips it without jq).
-if [ "$mode" = test ] && jq=$(command -v jq); then
-	for f in "$jq" $(ldd "$jq" | grep -o '/[^ ]*'); do
+# copy_with_libs PROGRAM: a host program and its shared libraries, at the
+# same paths in the guest.
+copy_with_libs() {
+	local f
+
+	for f in "$1" $(ldd "$1" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done
+}
+# jq, with its shared libraries, for syncmapctl_test's round trip of binary
+# data through jq (the test skips it without jq), and for the shell.
+if [ "$mode" = test ] || [ "$mode" = shell ]; then
+	if jq=$(command -v jq); then
+		copy_with_libs "$jq"
+	fi
+fi
+# The shell's comforts: scripts/guest/shell/ (its rc files, man), the
+# host's bash with the terminal descriptions readline needs (busybox sh
+# without bash), the man pages formatted here (the guest has no groff),
+# and syncmapctl's bash completion.
+if [ "$mode" = shell ]; then
+	cp -r "$SYNCMAP_ROOT/scripts/guest/shell/." "$root/"
+	if bash=$(command -v bash); then
+		copy_with_libs "$bash"
+		ln -sf "$bash" "$root/bin/bash"
+		for t in "${TERM:-dumb}" dumb linux vt100 vt220 xterm xterm-256color \
+			screen screen-256color tmux tmux-256color; do
+			for d in /etc/terminfo /lib/terminfo /usr/share/terminfo; do
+				f=$d/${t:0:1}/$t
+				[ -f "$f" ] || continue
+				mkdir -p "$root$(dirname "$f")"
+				cp -L "$f" "$root$f"
+				break
+			done
+		done
+	fi
+	for page in "$SYNCMAP_ROOT"/tools/syncmapctl/*.[1-9] \
+		"$SYNCMAP_ROOT"/tools/lib/syncmap/man/*.[1-9]; do
+		[ -f "$page" ] || continue
+		sec=${page##*.}
+		mkdir -p "$root/usr/share/man/man$sec" "$root/usr/share/man/cat$sec"
+		cp "$page" "$root/usr/share/man/man$sec/"
+		if command -v groff >/dev/null; then
+			# Plain text: no bold or underline (busybox less shows
+			# neither).
+			groff -t -man -Tutf8 -P-cbou -rLL="${COLUMNS:-80}n" "$page" \
+				>"$root/usr/share/man/cat$sec/${page##*/}" 2>/dev/null
+		fi
+	done
+	comp=$SYNCMAP_ROOT/tools/syncmapctl/syncmapctl.bash-completion
+	if [ -f "$comp" ]; then
+		install -D -m 644 "$comp" "$root/usr/share/bash-completion/completions/syncmapctl"
+	fi
 fi
 # The userspace benchmark, for step 55's smoke run (make bench runs it).
 if [ "$mode" = test ] && [ -f "$SYNCMAP_ROOT/bench/Makefile" ]; then
@@ -188,6 +247,21 @@ SM_TEST_TIMEOUT=${SYNCMAP_TEST_TIMEOUT:-300}
 SM_TORTURE_DURATION=${SYNCMAP_TORTURE_DURATION:-}
 SM_FUZZ_CALLS=${SYNCMAP_FUZZ_CALLS:-}
 EOF
+if [ "$mode" = shell ]; then
+	# The terminal's size and type, for the guest's tty.  Lines from a
+	# pipe: a wide terminal that needs no escape sequences.
+	cols=80 rows=24 term=${TERM:-vt100} piped=0
+	if [ -t 0 ] && size=$(stty size 2>/dev/null) && [ "$size" != "0 0" ]; then
+		read -r rows cols <<<"$size"
+	fi
+	[ -t 0 ] || { term=dumb piped=1 cols=200; }
+	cat >>"$root/etc/syncmap.conf" <<EOF
+SM_QUIET=1
+SM_SHELL_TERM=$term
+SM_SHELL_SIZE="$rows $cols"
+SM_SHELL_PIPED=$piped
+EOF
+fi
 "$SYNCMAP_ROOT/scripts/mkinitramfs.py" "$root" "$work/initrd.gz"
 
 # 4. Boot (scripts/lib.sh's boot_guest: QEMU, or User-Mode Linux).
@@ -195,44 +269,104 @@ console=$work/console.log
 results=$work/results.log
 : >"$console"
 : >"$results"
-say "$name: booting $(basename "$image") (limits: ${idle}s silent, ${timeout}s in all)"
+# shell_feed: stdin, typed into the guest's shell once it is up, then
+# `exit`; stdin stays open until the guest is gone (at EOF UML hangs the
+# console up, and the lines not yet read would be lost).  Stops the guest
+# after --timeout.
+shell_feed() {
+	local t0=$SECONDS
+
+	until grep -q '^@@syncmap shell ready' "$results"; do
+		if [ -e "$work/emulator.rc" ] || [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			break
+		fi
+		sleep 0.1
+	done
+	# The line editor reads a moment after the prompt is printed.
+	sleep 0.3
+	cat
+	echo exit
+	while [ ! -e "$work/emulator.rc" ]; do
+		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			echo "the guest did not power off within ${timeout}s" >"$work/killed"
+			kill "$(cat "$work/emulator.pid")" 2>/dev/null
+			sleep 5
+			kill -9 "$(cat "$work/emulator.pid")" 2>/dev/null || true
+			break
+		fi
+		sleep 0.2
+	done
+}
+
+# shell_boot: the guest with its console on this terminal, and a copy of
+# what it prints in the console log.
+shell_boot() {
+	local rc=0
+
+	(
+		echo "$BASHPID" >"$work/emulator.pid"
+		boot_guest "$image" "$kdir" "$work/initrd.gz" 1G \
+			"oops=panic quiet ${SYNCMAP_VM_APPEND:-}" \
+			- "$results" "$work/qemu.log"
+	) || rc=$?
+	echo "$rc" >"$work/emulator.rc"
+}
+
 start=$(date +%s)
-boot_guest "$image" "$kdir" "$work/initrd.gz" 1G "oops=panic ${SYNCMAP_VM_APPEND:-}" \
-	"$console" "$results" "$work/qemu.log" &
-qemu=$!
-if [ "$mode" = demo ]; then
-	# Show the demo's output as it comes.
-	tail -n +1 -f --pid="$qemu" "$results" 2>/dev/null |
-		sed -u -n '/^@@syncmap begin text/,/^@@syncmap end/{/^@@syncmap/d;p}' &
-fi
-# The watchdog: either log growing is progress.
-killed=
-seen=0
-last=$start
-while kill -0 "$qemu" 2>/dev/null; do
-	sleep 2
-	now=$(date +%s)
-	size=$(($(stat -c %s "$console") + $(stat -c %s "$results")))
-	if [ "$size" != "$seen" ]; then
-		seen=$size
-		last=$now
-	fi
-	if [ $((now - start)) -ge "$timeout" ]; then
-		killed="the guest did not power off within ${timeout}s"
-	elif [ $((now - last)) -ge "$idle" ]; then
-		killed="the guest printed nothing for ${idle}s"
+if [ "$mode" = shell ]; then
+	say "$name: booting $(basename "$image"); \`exit' in the guest powers it off"
+	rm -f "$work/emulator.rc" "$work/killed"
+	if [ -t 0 ]; then
+		saved=$(stty -g)
+		trap 'stty "$saved"' EXIT
+		shell_boot | tee "$console" || true
+		stty "$saved"
+		trap - EXIT
 	else
-		continue
+		shell_feed | shell_boot | tee "$console" || true
 	fi
-	kill "$qemu" 2>/dev/null
-	sleep 5
-	kill -9 "$qemu" 2>/dev/null || true
-	break
-done
-rc=0
-wait "$qemu" || rc=$?
-wait
-elapsed=$(($(date +%s) - start))
+	rc=$(cat "$work/emulator.rc" 2>/dev/null || echo 1)
+	killed=$(cat "$work/killed" 2>/dev/null || true)
+	elapsed=$(($(date +%s) - start))
+else
+	say "$name: booting $(basename "$image") (limits: ${idle}s silent, ${timeout}s in all)"
+	boot_guest "$image" "$kdir" "$work/initrd.gz" 1G "oops=panic ${SYNCMAP_VM_APPEND:-}" \
+		"$console" "$results" "$work/qemu.log" &
+	qemu=$!
+	if [ "$mode" = demo ]; then
+		# Show the demo's output as it comes.
+		tail -n +1 -f --pid="$qemu" "$results" 2>/dev/null |
+			sed -u -n '/^@@syncmap begin text/,/^@@syncmap end/{/^@@syncmap/d;p}' &
+	fi
+	# The watchdog: either log growing is progress.
+	killed=
+	seen=0
+	last=$start
+	while kill -0 "$qemu" 2>/dev/null; do
+		sleep 2
+		now=$(date +%s)
+		size=$(($(stat -c %s "$console") + $(stat -c %s "$results")))
+		if [ "$size" != "$seen" ]; then
+			seen=$size
+			last=$now
+		fi
+		if [ $((now - start)) -ge "$timeout" ]; then
+			killed="the guest did not power off within ${timeout}s"
+		elif [ $((now - last)) -ge "$idle" ]; then
+			killed="the guest printed nothing for ${idle}s"
+		else
+			continue
+		fi
+		kill "$qemu" 2>/dev/null
+		sleep 5
+		kill -9 "$qemu" 2>/dev/null || true
+		break
+	done
+	rc=0
+	wait "$qemu" || rc=$?
+	wait
+	elapsed=$(($(date +%s) - start))
+fi
 if [ -z "$killed" ] && [ "$rc" != 0 ]; then
 	echo "fail vm:qemu the guest exited with $rc: $(head -c 300 "$work/qemu.log")" >>"$prefail"
 fi
@@ -262,9 +396,21 @@ done
 sed 's/^fail /@@syncmap result fail /' "$prefail" >>"$results"
 # The Prometheus text syncmapctl_test printed, checked by promtool here on
 # the host: one result record per output (none without promtool).
-"$SYNCMAP_ROOT/tools/syncmapctl/promtool-check.sh" "$results" >"$work/promtool" || true
-cat "$work/promtool" >>"$results"
-if "$SYNCMAP_ROOT/scripts/parse-results.py" "${args[@]}"; then
+if [ "$mode" != shell ]; then
+	"$SYNCMAP_ROOT/tools/syncmapctl/promtool-check.sh" "$results" >"$work/promtool" || true
+	cat "$work/promtool" >>"$results"
+fi
+if [ "$mode" = shell ]; then
+	# The console showed the warnings only: the kernel log, which the
+	# guest sent when the shell exited, is where splats are looked for.
+	sed -n '/^@@syncmap begin log dmesg/,/^@@syncmap end/p' "$results" >>"$console"
+	# The user saw the console: only the verdict, and what failed.
+	if "$SYNCMAP_ROOT/scripts/parse-results.py" "${args[@]}" >"$work/verdict"; then
+		tail -n 1 "$work/verdict"
+		exit 0
+	fi
+	grep -v '^  ok ' "$work/verdict"
+elif "$SYNCMAP_ROOT/scripts/parse-results.py" "${args[@]}"; then
 	exit 0
 fi
 say "$name: FAILED; guest log: $log"

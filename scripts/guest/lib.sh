@@ -37,9 +37,10 @@ sm_channel_close() {
 	exec 3>&-
 }
 
-# sm_log TEXT: a progress line on the console, for people reading the log.
+# sm_log TEXT: a progress line on the console, for people reading the log;
+# none with SM_QUIET=1 (make shell: the console is the user's terminal).
 sm_log() {
-	echo "syncmap-vm: $*" >/dev/console
+	[ "${SM_QUIET:-0}" = 1 ] || echo "syncmap-vm: $*" >/dev/console
 }
 
 # sm_emit TEXT: a record on the results channel.
@@ -49,7 +50,11 @@ sm_emit() {
 
 # sm_result ok|fail NAME [DETAIL]: record one check.  NAME has no spaces.
 sm_result() {
-	sm_log "$1 $2${3:+ ($3)}"
+	if [ "$1" = fail ]; then
+		echo "syncmap-vm: $1 $2${3:+ ($3)}" >/dev/console
+	else
+		sm_log "$1 $2${3:+ ($3)}"
+	fi
 	sm_emit "result $*"
 }
 

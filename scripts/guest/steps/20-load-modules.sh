@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# modes: test demo kunit
+# modes: test demo kunit shell
 #
 # insmod every module, in the order the host wrote to /modules/order:
 # kmod/syncmap.ko, then samples/, then the KUnit modules (whose suites run during

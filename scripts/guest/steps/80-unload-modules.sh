@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# modes: test demo kunit
+# modes: test demo kunit shell
 #
 # rmmod in the reverse of the load order; a module that will not unload is
 # a failure.
