@@ -6,12 +6,14 @@
 #  1. the test kernel (built once, then cached);
 #  2. the module built with W=1, warnings as errors, against the test kernel
 #     and Debian's 6.1, 6.12 and 6.12-rt headers;
+#  2b. samples/syncmap_example.c built out of tree as README.md says;
 #  3. checkpatch.pl --strict on every C file of the module, and sparse
 #     (make C=2) against the test kernel;
 #  3b. packaging: modinfo, make install/uninstall into a DESTDIR, DKMS for
 #     the Debian kernels (scripts/package-check.sh);
 #  4. a VM run on each kernel (scripts/vm-run.sh): KUnit where the kernel
 #     has it, the kselftests everywhere, splats and leaks fail the run;
+#  4b. `make shell` on uml-6.12, driven with commands on stdin;
 #  5. userspace tests, if tools/testing/Makefile exists (`make check` there).
 #
 # Goes on after a failure, prints one line per group and, last,
@@ -109,6 +111,34 @@ for k in $SYNCMAP_KERNELS; do
 		show_problems "$log" 'warning:|WARNING:|error:|Error'
 	fi
 done
+
+# --- 2b. The README's consumer module, out of tree ---------------------------
+# samples/syncmap_example.c built as README.md's "Writing a consumer
+# module" says: its own directory, -I to syncmap's include/,
+# KBUILD_EXTRA_SYMBOLS to syncmap's Module.symvers (the W=1 build's).
+section "a consumer module out of tree (README)"
+k=debian-6.12
+if [ -n "${kdir[$k]:-}" ] && [ -f "$out/w1-$k/Module.symvers" ]; then
+	cons=$out/consumer
+	rm -rf "$cons"
+	mkdir -p "$cons"
+	cp "$SYNCMAP_ROOT/samples/syncmap_example.c" "$cons/"
+	# shellcheck disable=SC2016	# make's $(SYNCMAP), not the shell's
+	printf '%s\n' 'obj-m := syncmap_example.o' \
+		'ccflags-y := -I$(SYNCMAP)/include' >"$cons/Kbuild"
+	log=$out/consumer.log
+	if make -C "${kdir[$k]}" M="$cons" SYNCMAP="$out/w1-$k" \
+		KBUILD_EXTRA_SYMBOLS="$out/w1-$k/Module.symvers" modules >"$log" 2>&1 &&
+	   ! grep -qE 'warning:|WARNING:' "$log" &&
+	   [ "$(modinfo -F depends "$cons/syncmap_example.ko")" = syncmap ]; then
+		record consumer ok "samples/syncmap_example.c out of tree ($k)"
+	else
+		record consumer fail "samples/syncmap_example.c out of tree ($k)"
+		show_problems "$log" 'warning:|WARNING:|error:|Error'
+	fi
+else
+	record consumer fail "samples/syncmap_example.c out of tree" "no W=1 build for $k"
+fi
 
 # --- 3. checkpatch and sparse -----------------------------------------------
 section "checkpatch --strict, sparse"
@@ -217,6 +247,53 @@ for name in "${vm_names[@]}"; do
 	add_counts "$name" "$SYNCMAP_BUILD/vm/$name/counts" ||
 		record "$name" fail "VM run" "it reported no results"
 done
+
+# --- 4b. make shell, driven -------------------------------------------------
+# Commands on stdin, typed into the guest's shell (scripts/shell.sh), and
+# what they print checked here.  The run itself fails if the module does
+# not load and unload or the kernel printed a splat.
+section "make shell, driven (uml-6.12)"
+if [ -n "${kdir[uml-6.12]:-}" ]; then
+	log=$out/shell.log
+	shell_rc=0
+	# The echoed command lines must not match the patterns below: the
+	# guest computes what is checked.
+	timeout 600 "$SYNCMAP_ROOT/scripts/shell.sh" uml-6.12 --timeout 300 >"$log" 2>&1 <<'EOF' || shell_rc=$?
+echo "modules: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
+syncmapctl create shelltest max-entries 10
+syncmapctl -m shelltest store greeting "hello from the shell"
+echo "loaded: $(syncmapctl -m shelltest load greeting)"
+syncmapctl list
+echo "debugfs: $(cat /sys/kernel/debug/syncmap/maps/shelltest/policy >/dev/null && echo yes)"
+echo "man: $(man syncmapctl | grep -c '^SYNCMAPCTL(8)')"
+COMP_WORDS=(syncmapctl -m shelltest lo); COMP_CWORD=3; _syncmapctl; echo "completion: ${COMPREPLY[*]}"
+echo "shell: $BASH_VERSION"
+syncmapctl destroy shelltest
+EOF
+	if [ "$shell_rc" = 0 ]; then
+		record shell ok "make shell: powers off on exit, the module unloaded, no splat"
+	else
+		record shell fail "make shell: exited $shell_rc"
+		tail -n 20 "$log" | sed 's/^/        /'
+	fi
+	# check_shell ITEM PATTERN: a line of the session matches PATTERN.
+	check_shell() {
+		if tr -d '\r' <"$log" | grep -qE "$2"; then
+			record shell ok "make shell: $1"
+		else
+			record shell fail "make shell: $1" "no line matches '$2' in $log"
+		fi
+	}
+	check_shell "only syncmap.ko loaded" '^modules: syncmap $'
+	check_shell "syncmapctl stores and loads" '^loaded: hello from the shell$'
+	check_shell "syncmapctl list" '^shelltest +0 +0 0600 +1 +10 '
+	check_shell "debugfs mounted" '^debugfs: yes$'
+	check_shell "man syncmapctl" '^man: [1-9]'
+	check_shell "bash completion" '^completion: load load-or-store load-and-delete$'
+	check_shell "bash as the shell" '^shell: [0-9]'
+else
+	record shell fail "make shell" "no uml-6.12 kernel"
+fi
 
 # --- 5. Userspace tests, once another issue adds them -------------------------
 if [ -f "$SYNCMAP_ROOT/tools/testing/Makefile" ]; then
