@@ -26,7 +26,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "compat.h"
+#include "ipc_ns.h"
 #include "debugfs.h"
 #include "registry.h"
 

@@ -33,7 +33,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "compat.h"
+#include "ipc_ns.h"
 #include "dev.h"
 #include "map.h"
 #include "registry.h"

@@ -39,7 +39,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "compat.h"
+#include "ipc_ns.h"
 #include "debugfs.h"
 #include "map.h"
 #include "registry.h"
