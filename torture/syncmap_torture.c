@@ -682,10 +682,18 @@ static bool check_quiescent(struct syncmap *map, const char *name)
  * and leaves the key (and len) as they were; a call that did not fail
  * does what it should.
  */
+struct fault_bufs {
+	u8 val[TORTURE_VALUE_MAX];
+	u8 buf[TORTURE_VALUE_MAX];
+	u8 before[TORTURE_VALUE_MAX];
+	u8 after[TORTURE_VALUE_MAX];
+};
+
 static bool check_faults(void)
 {
-	u8 key[8], val[TORTURE_VALUE_MAX], buf[TORTURE_VALUE_MAX];
-	u8 before[TORTURE_VALUE_MAX], after[TORTURE_VALUE_MAX];
+	struct fault_bufs *fb;
+	u8 *val, *buf, *before, *after;
+	u8 key[8];
 	u32 key_len, val_len, len, blen, alen;
 	u64 len0, failed = 0;
 	struct rnd_state rng;
@@ -695,9 +703,20 @@ static bool check_faults(void)
 	bool ok = true;
 	int ret, had, has;
 
+	/* Four values are too much for a kernel stack frame. */
+	fb = kmalloc(sizeof(*fb), GFP_KERNEL);
+	if (!fb) {
+		tap(false, "fault pass: no memory for the buffers");
+		return false;
+	}
+	val = fb->val;
+	buf = fb->buf;
+	before = fb->before;
+	after = fb->after;
 	prandom_seed_state(&rng, get_random_u64());
 	map = syncmap_create(NULL);
 	if (IS_ERR(map)) {
+		kfree(fb);
 		tap(false, "fault pass: create: %ld", PTR_ERR(map));
 		return false;
 	}
@@ -708,8 +727,8 @@ static bool check_faults(void)
 				   rng_below(&rng, 256));
 		val_len = torture_value_make(val, key, key_len, i,
 					     rng_below(&rng, 8));
-		had = syncmap_load(map, key, key_len, before, sizeof(before),
-				   &blen);
+		had = syncmap_load(map, key, key_len, before,
+				   TORTURE_VALUE_MAX, &blen);
 		len0 = syncmap_len(map);
 		syncmap_inject_alloc_failure(map, 1 + rng_below(&rng, 3));
 		switch (op) {
@@ -718,16 +737,16 @@ static bool check_faults(void)
 			break;
 		case 1:
 			ret = syncmap_swap(map, key, key_len, val, val_len,
-					   buf, sizeof(buf), &len);
+					   buf, TORTURE_VALUE_MAX, &len);
 			break;
 		case 2:
 			ret = syncmap_load_or_store(map, key, key_len, val,
-						    val_len, buf, sizeof(buf),
-						    &len);
+						    val_len, buf,
+						    TORTURE_VALUE_MAX, &len);
 			break;
 		case 3:
 			ret = syncmap_load_and_delete(map, key, key_len, buf,
-						      sizeof(buf), &len);
+						      TORTURE_VALUE_MAX, &len);
 			break;
 		case 4:
 			ret = syncmap_compact(map);
@@ -746,8 +765,8 @@ static bool check_faults(void)
 		if (ret != -ENOMEM)
 			continue;
 		failed++;
-		has = syncmap_load(map, key, key_len, after, sizeof(after),
-				   &alen);
+		has = syncmap_load(map, key, key_len, after,
+				   TORTURE_VALUE_MAX, &alen);
 		if (has != had || syncmap_len(map) != len0 ||
 		    (had == 1 && (alen != blen || memcmp(before, after, alen)))) {
 			seq_buf_printf(&ts.out,
@@ -767,6 +786,7 @@ static bool check_faults(void)
 	if (st.entries)
 		ok = false;
 	syncmap_destroy(map);
+	kfree(fb);
 	tap(ok, "fault pass: %u operations, %llu failed with -ENOMEM, entries left %llu",
 	    i, failed, st.entries);
 	return ok;
