@@ -104,6 +104,10 @@ LIBSYNCMAP_API int syncmap_walk_next(struct syncmap_walk *walk,
 				     const void **key, size_t *key_len,
 				     const void **value, size_t *value_len);
 LIBSYNCMAP_API void syncmap_walk_free(struct syncmap_walk *walk);
+/* The same walk, one ioctl at a time, in the caller's buffer (0.2). */
+LIBSYNCMAP_API int syncmap_walk_chunk(int fd, __u64 *cursor, void *buf,
+				      size_t buf_size, size_t *bytes);
+LIBSYNCMAP_API int syncmap_walk_end(int fd);
 
 /* ----- Counters, health and tuning: syncmap_stats(3) ----------------- */
 

@@ -184,3 +184,70 @@ void syncmap_walk_free(struct syncmap_walk *walk)
 	free(walk->buf);
 	free(walk);
 }
+
+/**
+ * syncmap_walk_chunk() - one call of a walk: the next records, into a
+ *	buffer of the caller's
+ * @fd: a file bound to the map, opened for reading.
+ * @cursor: in, 0 to start a walk (which ends any other walk through @fd),
+ *          else the cursor the previous call of this walk returned; out,
+ *          the cursor for the next call, or 0 when the walk is complete.
+ *          Unchanged on error.
+ * @buf: receives struct syncmap_walk_entry records, each followed by its
+ *       key and value, SYNCMAP_WALK_ENTRY_SIZE() bytes apart; may be NULL
+ *       when @buf_size is 0.
+ * @buf_size: size of @buf; SYNCMAP_WALK_BUF_MIN always holds a record.
+ * @bytes: if not NULL, set to the bytes of records written; with -ERANGE,
+ *         to the size the next record needs.
+ *
+ * The walk under syncmap_walk_next(), for a program that keeps its own
+ * buffer and cursor: nothing is allocated.  Same semantics (docs/abi.md).
+ *
+ * Context: Any thread.  One ioctl(2).
+ * Return: the number of records written (0 only at the end of a walk), or
+ * -errno: -ERANGE the next record does not fit in @buf (the walk waits
+ * where it was); -EINVAL @cursor NULL, or the cursor of a walk that was
+ * ended (by another one started through @fd, syncmap_walk_end(), or a
+ * clear of the map); -EBUSY too many walks of the map by other users
+ * (max_walks); -EBADFD; -EBADF; -EFAULT; -ENOMEM.
+ */
+int syncmap_walk_chunk(int fd, __u64 *cursor, void *buf, size_t buf_size,
+		       size_t *bytes)
+{
+	struct syncmap_ioc_walk arg;
+	int ret;
+
+	if (!cursor)
+		return -EINVAL;
+	memset(&arg, 0, sizeof(arg));
+	arg.cursor = *cursor;
+	arg.buf = sm_ptr(buf);
+	arg.buf_size = sm_u32(buf_size);
+	ret = sm_ioctl(fd, SYNCMAP_IOC_WALK, &arg);
+	if ((!ret || ret == -ERANGE) && bytes)
+		*bytes = arg.bytes;
+	if (ret)
+		return ret;
+	*cursor = arg.cursor;
+	return (int)arg.count;
+}
+
+/**
+ * syncmap_walk_end() - end the walk in progress through a file
+ * @fd: a file bound to the map, opened for reading.
+ *
+ * Lets go of the tables the walk pinned; a walk ended early never
+ * promotes.  Its cursor is refused afterwards (-EINVAL).  Ending a file
+ * that has no walk in progress succeeds.
+ *
+ * Context: Any thread.  One ioctl(2).
+ * Return: 0; -EBADFD; -EBADF; -ENOMEM.
+ */
+int syncmap_walk_end(int fd)
+{
+	struct syncmap_ioc_walk arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.flags = SYNCMAP_WALK_END;
+	return sm_ioctl(fd, SYNCMAP_IOC_WALK, &arg);
+}
