@@ -4,6 +4,12 @@
  * (BPF_MAP_TYPE_HASH through bpf(2), no libbpf), with the same 8-byte keys
  * and 8-byte values, on 1 and 2 threads.
  *
+ * syncmap's side goes through libsyncmap (tools/lib/syncmap, linked
+ * statically), whose calls on the timed paths are each one ioctl with its
+ * structure on the stack, nothing allocated: what is measured is still the
+ * ioctl's cost.  The walk uses syncmap_walk_chunk() on the worker's own
+ * buffer, as the bare ioctl loop did.
+ *
  *   single load / store       SYNCMAP_IOC_LOAD / STORE against
  *                             BPF_MAP_LOOKUP_ELEM / UPDATE_ELEM
  *   batch load / store of B   SYNCMAP_IOC_BATCH_LOAD / STORE against a loop
@@ -34,13 +40,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "syncmap.h"
+#include <syncmap.h>
 
 #define MAP_NAME	"ubench"
 #define MEM_NAME	"ubench-mem"
@@ -137,62 +142,43 @@ static int bpf_fd_by_id(int id)
 	return fd;
 }
 
+/* A libsyncmap call that failed: its -errno, for die(). */
+static void die_ret(const char *what, int ret)
+{
+	errno = -ret;
+	die(what);
+}
+
 static int sm_open(const char *name)
 {
-	struct syncmap_ioc_name n;
-	int fd = open("/dev/syncmap", O_RDWR);
+	int fd = syncmap_open_map(name, O_RDWR);
 
 	if (fd < 0)
-		die("open /dev/syncmap");
-	memset(&n, 0, sizeof(n));
-	snprintf(n.name, sizeof(n.name), "%s", name);
-	if (ioctl(fd, SYNCMAP_IOC_BIND, &n))
-		die("SYNCMAP_IOC_BIND");
+		die_ret("syncmap_open_map", fd);
 	return fd;
 }
 
 static void sm_create(int fd, const char *name)
 {
-	struct syncmap_ioc_create c;
+	int ret = syncmap_create(fd, name, 0600, 0, 0);
 
-	memset(&c, 0, sizeof(c));
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.mode = 0600;
-	if (ioctl(fd, SYNCMAP_IOC_CREATE, &c))
-		die("SYNCMAP_IOC_CREATE");
+	if (ret)
+		die_ret("syncmap_create", ret);
 }
 
 static void sm_destroy(int fd, const char *name)
 {
-	struct syncmap_ioc_name n;
-
-	memset(&n, 0, sizeof(n));
-	snprintf(n.name, sizeof(n.name), "%s", name);
-	ioctl(fd, SYNCMAP_IOC_DESTROY, &n);
+	syncmap_destroy(fd, name);
 }
 
 static int sm_load(int fd, uint64_t key, uint64_t *value)
 {
-	struct syncmap_ioc_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.key = (uintptr_t)&key;
-	op.key_len = 8;
-	op.buf = (uintptr_t)value;
-	op.buf_size = 8;
-	return ioctl(fd, SYNCMAP_IOC_LOAD, &op);
+	return syncmap_load(fd, &key, sizeof(key), value, sizeof(*value), NULL);
 }
 
 static int sm_store(int fd, uint64_t key, uint64_t value)
 {
-	struct syncmap_ioc_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.key = (uintptr_t)&key;
-	op.key_len = 8;
-	op.value = (uintptr_t)&value;
-	op.value_len = 8;
-	return ioctl(fd, SYNCMAP_IOC_STORE, &op);
+	return syncmap_store(fd, &key, sizeof(key), &value, sizeof(value));
 }
 
 /* One thread's state, on cache lines of its own. */
@@ -252,38 +238,31 @@ static void fill_keys(struct worker *w)
 	w->i += w->batch;
 }
 
-static uint64_t sm_batch(struct worker *w, unsigned long cmd, int load)
+static uint64_t sm_batch(struct worker *w, int load)
 {
-	struct syncmap_ioc_batch b;
 	unsigned int j;
+	int ret;
 
 	fill_keys(w);
-	for (j = 0; j < w->batch; j++) {
-		struct syncmap_batch_item *it = &w->items[j];
-
-		memset(it, 0, sizeof(*it));
-		it->key = (uintptr_t)&w->kbuf[j];
-		it->key_len = 8;
-		it->value = (uintptr_t)&w->vbuf[j];
-		it->value_len = 8;
-	}
-	memset(&b, 0, sizeof(b));
-	b.items = (uintptr_t)w->items;
-	b.count = w->batch;
-	b.item_size = sizeof(*w->items);
-	if (ioctl(w->fd, cmd, &b))
-		die(load ? "SYNCMAP_IOC_BATCH_LOAD" : "SYNCMAP_IOC_BATCH_STORE");
+	for (j = 0; j < w->batch; j++)
+		syncmap_batch_item_set(&w->items[j], &w->kbuf[j], 8,
+				       &w->vbuf[j], 8);
+	ret = load ? syncmap_batch_load(w->fd, w->items, w->batch, 0) :
+		     syncmap_batch_store(w->fd, w->items, w->batch, 0);
+	if (ret < 0)
+		die_ret(load ? "syncmap_batch_load" : "syncmap_batch_store",
+			ret);
 	return w->batch;
 }
 
 static uint64_t t_sm_batch_load(struct worker *w)
 {
-	return sm_batch(w, SYNCMAP_IOC_BATCH_LOAD, 1);
+	return sm_batch(w, 1);
 }
 
 static uint64_t t_sm_batch_store(struct worker *w)
 {
-	return sm_batch(w, SYNCMAP_IOC_BATCH_STORE, 0);
+	return sm_batch(w, 0);
 }
 
 static uint64_t t_bpf_loop_load(struct worker *w)
@@ -325,18 +304,17 @@ static uint64_t t_bpf_update_batch(struct worker *w)
 
 static uint64_t t_sm_walk(struct worker *w)
 {
-	struct syncmap_ioc_walk c;
+	__u64 cursor = 0;
 	uint64_t n = 0;
+	int ret;
 
-	memset(&c, 0, sizeof(c));
 	do {
-		c.buf = (uintptr_t)w->walk_buf;
-		c.buf_size = WALK_BUF;
-		c.flags = 0;
-		if (ioctl(w->fd, SYNCMAP_IOC_WALK, &c))
-			die("SYNCMAP_IOC_WALK");
-		n += c.count;
-	} while (c.cursor);
+		ret = syncmap_walk_chunk(w->fd, &cursor, w->walk_buf, WALK_BUF,
+					 NULL);
+		if (ret < 0)
+			die_ret("syncmap_walk_chunk", ret);
+		n += ret;
+	} while (cursor);
 	return n;
 }
 
@@ -502,13 +480,15 @@ static void mem_syncmap(int ctl)
 	struct syncmap_stats st;
 	long before = mem_free(), delta;
 	uint64_t k;
-	int fd;
+	int fd, ret;
 
 	sm_create(ctl, MEM_NAME);
 	fd = sm_open(MEM_NAME);
-	for (k = 0; k < mem_entries; k++)
-		if (sm_store(fd, k, k))
-			die("SYNCMAP_IOC_STORE");
+	for (k = 0; k < mem_entries; k++) {
+		ret = sm_store(fd, k, k);
+		if (ret)
+			die_ret("syncmap_store", ret);
+	}
 	/* A walk promotes the dirty table: the steady read-mostly state. */
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
@@ -516,9 +496,9 @@ static void mem_syncmap(int ctl)
 	t_sm_walk(&w);
 	free(w.walk_buf);
 	delta = before - mem_free();
-	memset(&st, 0, sizeof(st));
-	if (ioctl(fd, SYNCMAP_IOC_STATS, &st))
-		die("SYNCMAP_IOC_STATS");
+	ret = syncmap_stats(fd, &st);
+	if (ret)
+		die_ret("syncmap_stats", ret);
 	printf("ubench mem impl=syncmap entries=%u delta_bytes=%ld overhead=%ld stat_bytes=%llu stat_overhead=%lld\n",
 	       mem_entries, delta, delta / (long)mem_entries - 16,
 	       (unsigned long long)st.bytes,
@@ -598,18 +578,20 @@ int main(int argc, char **argv)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	ctl = open("/dev/syncmap", O_RDWR);
+	ctl = syncmap_open(O_RDWR);
 	if (ctl < 0)
-		die("open /dev/syncmap");
+		die_ret("open " SYNCMAP_DEVICE_PATH, ctl);
 	sm_destroy(ctl, MAP_NAME);
 	sm_create(ctl, MAP_NAME);
 	{
-		int fd = sm_open(MAP_NAME);
+		int fd = sm_open(MAP_NAME), ret;
 		struct worker w;
 
-		for (k = 0; k < nkeys; k++)
-			if (sm_store(fd, k, k))
-				die("SYNCMAP_IOC_STORE");
+		for (k = 0; k < nkeys; k++) {
+			ret = sm_store(fd, k, k);
+			if (ret)
+				die_ret("syncmap_store", ret);
+		}
 		/* Promote, as a read-mostly map would be. */
 		memset(&w, 0, sizeof(w));
 		w.fd = fd;

@@ -381,6 +381,82 @@ TEST_F(lib, walk)
 	EXPECT_EQ(-EINVAL, syncmap_walk_new(self->fd, 0, NULL));
 }
 
+/*
+ * The walk one call at a time in the caller's buffer: records, cursors,
+ * -ERANGE with the size needed, the end of a walk and its cursor refused.
+ */
+TEST_F(lib, walk_chunk)
+{
+	enum { N = 100 };
+	static unsigned char seen[N], buf[SYNCMAP_WALK_BUF_MIN];
+	__u64 cursor = 0, ended;
+	size_t bytes, off, need;
+	int i, got, records = 0, calls = 0;
+	char k[16];
+
+	for (i = 0; i < N; i++) {
+		snprintf(k, sizeof(k), "c%d", i);
+		ASSERT_EQ(0, syncmap_store(self->fd, k, strlen(k), k, strlen(k)));
+	}
+	/* 64 bytes hold a few records a call. */
+	do {
+		got = syncmap_walk_chunk(self->fd, &cursor, buf, 64, &bytes);
+		ASSERT_LE(0, got);
+		ASSERT_GE(64U, bytes);
+		for (off = 0; off < bytes; records++) {
+			struct syncmap_walk_entry e;
+			char s[16] = "";
+
+			memcpy(&e, buf + off, sizeof(e));
+			ASSERT_GT(sizeof(s), e.key_len);
+			memcpy(s, buf + off + sizeof(e), e.key_len);
+			EXPECT_EQ(0, memcmp(s, buf + off + sizeof(e) + e.key_len,
+					    e.value_len));
+			i = atoi(s + 1);
+			ASSERT_LT(i, N);
+			EXPECT_EQ(0, seen[i]);
+			seen[i] = 1;
+			off += SYNCMAP_WALK_ENTRY_SIZE(e.key_len, e.value_len);
+		}
+		EXPECT_EQ(bytes, off);
+		ASSERT_GT(1000, ++calls);
+	} while (cursor);
+	EXPECT_EQ(N, records);
+	EXPECT_LT(1, calls);
+
+	/* Too small for a record: -ERANGE, the size needed, cursor kept. */
+	cursor = 0;
+	ASSERT_LT(0, syncmap_walk_chunk(self->fd, &cursor, buf, 24, NULL));
+	ASSERT_NE(0ULL, cursor);
+	ended = cursor;
+	need = 0;
+	EXPECT_EQ(-ERANGE, syncmap_walk_chunk(self->fd, &cursor, buf, 8, &need));
+	EXPECT_EQ(ended, cursor);
+	EXPECT_LT(8U, need);
+	EXPECT_GE(24U, need);
+	/* Ended: its cursor is refused; ending twice is fine. */
+	EXPECT_EQ(0, syncmap_walk_end(self->fd));
+	EXPECT_EQ(0, syncmap_walk_end(self->fd));
+	EXPECT_EQ(-EINVAL, syncmap_walk_chunk(self->fd, &cursor, buf,
+					      sizeof(buf), NULL));
+	EXPECT_EQ(ended, cursor);
+	EXPECT_EQ(-EINVAL, syncmap_walk_chunk(self->fd, NULL, buf, 64, NULL));
+
+	/* An empty map: no record, complete at once. */
+	ASSERT_EQ(0, syncmap_clear(self->fd));
+	cursor = 0;
+	EXPECT_EQ(0, syncmap_walk_chunk(self->fd, &cursor, buf, sizeof(buf),
+					&bytes));
+	EXPECT_EQ(0ULL, cursor);
+	EXPECT_EQ(0U, bytes);
+	/* Unbound and write-only files refuse. */
+	i = syncmap_open(O_RDONLY);
+	ASSERT_LE(0, i);
+	EXPECT_EQ(-EBADFD, syncmap_walk_chunk(i, &cursor, buf, 64, NULL));
+	EXPECT_EQ(-EBADFD, syncmap_walk_end(i));
+	close(i);
+}
+
 TEST_F(lib, stats_health_policy_compact)
 {
 	struct syncmap_policy p, q;

@@ -12,29 +12,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "syncmap.h"
+#include <syncmap.h>
 
 #define DBG	"/sys/kernel/debug/syncmap"
 #define TRACING	"/sys/kernel/tracing"
 
+/* Create a 0600 map and bind a new O_RDWR file to it: the file, or -1. */
 static int map_open(const char *name)
 {
-	struct syncmap_ioc_create c = { .mode = 0600 };
-	struct syncmap_ioc_name b = { 0 };
-	int fd = open("/dev/syncmap", O_RDWR);
+	int fd = syncmap_open(O_RDWR);
 
 	if (fd < 0)
 		return -1;
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	snprintf(b.name, sizeof(b.name), "%s", name);
-	if (ioctl(fd, SYNCMAP_IOC_CREATE, &c) || ioctl(fd, SYNCMAP_IOC_BIND, &b)) {
+	if (syncmap_create(fd, name, 0600, 0, 0) || syncmap_bind(fd, name)) {
 		close(fd);
 		return -1;
 	}
@@ -43,38 +39,25 @@ static int map_open(const char *name)
 
 static int map_destroy(const char *name)
 {
-	struct syncmap_ioc_name b = { 0 };
-	int fd = open("/dev/syncmap", O_RDWR), ret;
+	int fd = syncmap_open(O_RDWR), ret;
 
-	snprintf(b.name, sizeof(b.name), "%s", name);
-	ret = ioctl(fd, SYNCMAP_IOC_DESTROY, &b);
-	close(fd);
+	ret = syncmap_destroy(fd, name);
+	if (fd >= 0)
+		close(fd);
 	return ret;
 }
 
-static int op(int fd, unsigned long cmd, const char *key, const char *val)
+/* The operation's result (1 or 0), or -errno. */
+static int load(int fd, const char *key)
 {
-	struct syncmap_ioc_op o = { 0 };
 	char buf[64];
 
-	o.key = (unsigned long)key;
-	o.key_len = strlen(key);
-	if (val) {
-		o.value = (unsigned long)val;
-		o.value_len = strlen(val);
-	}
-	if (cmd == SYNCMAP_IOC_LOAD || cmd == SYNCMAP_IOC_LOAD_OR_STORE) {
-		o.buf = (unsigned long)buf;
-		o.buf_size = sizeof(buf);
-	}
-	if (ioctl(fd, cmd, &o))
-		return -errno;
-	return o.result;
+	return syncmap_load(fd, key, strlen(key), buf, sizeof(buf), NULL);
 }
 
-#define STORE(fd, k) op(fd, SYNCMAP_IOC_STORE, k, "v")
-#define LOAD(fd, k) op(fd, SYNCMAP_IOC_LOAD, k, NULL)
-#define DELETE(fd, k) op(fd, SYNCMAP_IOC_DELETE, k, NULL)
+#define STORE(fd, k) syncmap_store(fd, k, strlen(k), "v", 1)
+#define LOAD(fd, k) load(fd, k)
+#define DELETE(fd, k) syncmap_delete(fd, k, strlen(k))
 
 static void store_n(int fd, int first, int n)
 {
@@ -175,7 +158,7 @@ TEST(debugfs_stats_equal_ioctl)
 	EXPECT_EQ(1, LOAD(fd, "key3"));	/* miss 3, a dirty hit */
 	EXPECT_EQ(1, DELETE(fd, "key4"));	/* miss 4: removed from dirty */
 
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_STATS, &st));
+	ASSERT_EQ(0, syncmap_stats(fd, &st));
 	ASSERT_EQ(0, read_file(path, text, sizeof(text)));
 	EXPECT_EQ(4ULL, st.misses);
 	EXPECT_EQ(9ULL, st.dirty_len);
@@ -219,7 +202,6 @@ static const char *status(const char *text, const char *check)
 
 TEST(health_warn_then_ok_after_compaction)
 {
-	struct syncmap_ioc_compact c = { 0 };
 	struct syncmap_health h;
 	char text[4096], key[16];
 	int fd, i;
@@ -237,9 +219,9 @@ TEST(health_warn_then_ok_after_compaction)
 	EXPECT_STREQ("ok", status(text, "leak_ratio"));
 	EXPECT_STREQ("ok", status(text, "read_staleness"));
 	EXPECT_STREQ("10.000 threshold >2.000 warn", field(text, "dirty_bloat"));
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_HEALTH, &h));
+	ASSERT_EQ(0, syncmap_health(fd, &h));
 	EXPECT_EQ(SYNCMAP_HEALTH_BLOAT, h.warn);
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_COMPACT, &c));
+	ASSERT_EQ(0, syncmap_compact(fd));
 	ASSERT_EQ(0, read_file(HEALTH, text, sizeof(text)));
 	EXPECT_STREQ("ok", status(text, "dirty_bloat"));
 
@@ -253,7 +235,7 @@ TEST(health_warn_then_ok_after_compaction)
 	EXPECT_STREQ("0.800 threshold >0.300 warn",
 		     field(text, "read_staleness"));
 	EXPECT_EQ(10ULL, ufield(text, "read_len"));
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_COMPACT, &c));
+	ASSERT_EQ(0, syncmap_compact(fd));
 	ASSERT_EQ(0, read_file(HEALTH, text, sizeof(text)));
 	EXPECT_STREQ("ok", status(text, "leak_ratio"));
 	EXPECT_STREQ("ok", status(text, "read_staleness"));
@@ -261,7 +243,7 @@ TEST(health_warn_then_ok_after_compaction)
 	EXPECT_EQ(2ULL, ufield(text, "read_len"));
 	EXPECT_EQ(1, LOAD(fd, "key9"));
 	EXPECT_EQ(0, LOAD(fd, "key0"));
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_HEALTH, &h));
+	ASSERT_EQ(0, syncmap_health(fd, &h));
 	EXPECT_EQ(0U, h.warn);
 	close(fd);
 	EXPECT_EQ(0, map_destroy("obs-health"));
@@ -286,7 +268,6 @@ static int trace_has(const char *trace, const char *event, const char *want)
 
 TEST(tracepoints_fire_with_their_fields)
 {
-	struct syncmap_ioc_compact c = { 0 };
 	static char trace[1 << 16];
 	int fd, ok;
 
@@ -305,7 +286,7 @@ TEST(tracepoints_fire_with_their_fields)
 	EXPECT_EQ(0, LOAD(fd, "nope"));		/* miss 3: promotes */
 	EXPECT_EQ(1, DELETE(fd, "key0"));
 	store_n(fd, 3, 1);			/* rebuild: 2 copied, 1 expunged */
-	ASSERT_EQ(0, ioctl(fd, SYNCMAP_IOC_COMPACT, &c));
+	ASSERT_EQ(0, syncmap_compact(fd));
 
 	ASSERT_EQ(0, write_file(TRACING "/events/syncmap/enable", "0"));
 	ASSERT_EQ(0, read_file(TRACING "/trace", trace, sizeof(trace)));
@@ -333,11 +314,11 @@ static int misses_to_promote(int fd)
 	__u64 before;
 	int i;
 
-	ioctl(fd, SYNCMAP_IOC_STATS, &st);
+	syncmap_stats(fd, &st);
 	before = st.promotions;
 	for (i = 1; i < 1000; i++) {
 		LOAD(fd, "nope");
-		ioctl(fd, SYNCMAP_IOC_STATS, &st);
+		syncmap_stats(fd, &st);
 		if (st.promotions != before)
 			return i;
 	}
@@ -346,7 +327,6 @@ static int misses_to_promote(int fd)
 
 TEST(policy_changes_only_when_promotion_happens)
 {
-	struct syncmap_ioc_compact c = { 0 };
 	struct syncmap_policy p = { 0 };
 	char text[256], key[16];
 	int go, tuned, i, r1, r2;
@@ -365,7 +345,7 @@ TEST(policy_changes_only_when_promotion_happens)
 	EXPECT_EQ(0, strncmp(text, "multiplier=3 floor=0 ceiling=100 adaptive=0\n",
 			     44));
 	EXPECT_NE(0, write_file(DBG "/maps/obs-tuned/policy", "bogus=1"));
-	ASSERT_EQ(0, ioctl(tuned, SYNCMAP_IOC_POLICY_GET, &p));
+	ASSERT_EQ(0, syncmap_policy_get(tuned, &p));
 	EXPECT_EQ(3U, p.multiplier);
 	EXPECT_EQ(100ULL, p.ceiling);
 
@@ -396,9 +376,9 @@ TEST(policy_changes_only_when_promotion_happens)
 
 	/* Back to Go's rule through the ioctl, from the same shape. */
 	memset(&p, 0, sizeof(p));
-	ASSERT_EQ(0, ioctl(tuned, SYNCMAP_IOC_POLICY_SET, &p));
-	ASSERT_EQ(0, ioctl(go, SYNCMAP_IOC_COMPACT, &c));
-	ASSERT_EQ(0, ioctl(tuned, SYNCMAP_IOC_COMPACT, &c));
+	ASSERT_EQ(0, syncmap_policy_set(tuned, &p));
+	ASSERT_EQ(0, syncmap_compact(go));
+	ASSERT_EQ(0, syncmap_compact(tuned));
 	store_n(go, 100, 1);
 	store_n(tuned, 100, 1);
 	EXPECT_EQ(misses_to_promote(go), misses_to_promote(tuned));

@@ -5,6 +5,12 @@
  *
  * Built twice: natively, and with -m32 as syncmap_abi_test_32, which runs
  * the same tests through the kernel's compat_ptr_ioctl().
+ *
+ * Raw ioctls, not libsyncmap: the structures, sizes, fields and pointers
+ * of the ABI are what this test is about, and its 32-bit build checks them
+ * as a 32-bit program lays them out.  SM_RAW_ABI gives it syncmap_test.h's
+ * helpers over the bare ioctls; the selftests Makefile builds it without
+ * the library.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,7 @@
 /* The harness's fork and longjmp trip -Wclobbered at -O2. */
 #pragma GCC diagnostic ignored "-Wclobbered"
 
+#define SM_RAW_ABI
 #include "kselftest_harness.h"
 #include "syncmap_test.h"
 

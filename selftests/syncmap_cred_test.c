@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -77,54 +76,22 @@ static int handed_to(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 /* Is @name among the maps LIST shows through @fd? */
 static bool listed_through(int fd, const char *name)
 {
-	struct syncmap_map_info out[64];
-	struct syncmap_ioc_list l;
+	struct syncmap_map_info *maps;
 	bool found = false;
-	unsigned int i;
+	size_t n, i;
 
-	memset(&l, 0, sizeof(l));
-	do {
-		l.maps = sm_ptr(out);
-		l.count = 64;
-		l.info_size = sizeof(out[0]);
-		if (ioctl(fd, SYNCMAP_IOC_LIST, &l))
-			return false;
-		for (i = 0; i < l.count; i++)
-			if (!strcmp(out[i].name, name))
-				found = true;
-		if (l.count)
-			memcpy(l.after, out[l.count - 1].name, sizeof(l.after));
-	} while (l.count == 64);
+	if (syncmap_list_all(fd, &maps, &n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!strcmp(maps[i].name, name))
+			found = true;
+	free(maps);
 	return found;
-}
-
-static int ioc_name(int fd, unsigned long cmd, const char *name)
-{
-	struct syncmap_ioc_name a;
-
-	memset(&a, 0, sizeof(a));
-	sm_set_name(a.name, name);
-	return sm_ret(ioctl(fd, cmd, &a));
-}
-
-static int ioc_chmod(int fd, const char *name, unsigned int mode)
-{
-	struct syncmap_ioc_chmod c;
-
-	memset(&c, 0, sizeof(c));
-	sm_set_name(c.name, name);
-	c.mode = mode;
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_CHMOD, &c));
 }
 
 static int ioc_create(int fd, const char *name, unsigned int mode)
 {
-	struct syncmap_ioc_create c;
-
-	memset(&c, 0, sizeof(c));
-	sm_set_name(c.name, name);
-	c.mode = mode;
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_CREATE, &c));
+	return syncmap_create(fd, name, mode, 0, 0);
 }
 
 /* The device opened to everyone, root's 0600 map with one key. */
@@ -202,8 +169,8 @@ TEST_F(cred, nobody_opened_file_gets_nobody_answers)
 	EXPECT_EQ(-EACCES, sm_info(fd, self->name, &info));
 	EXPECT_FALSE(listed_through(fd, self->name));
 	/* Neither owner nor CAP_SYS_ADMIN. */
-	EXPECT_EQ(-EPERM, ioc_chmod(fd, self->name, 0666));
-	EXPECT_EQ(-EPERM, ioc_name(fd, SYNCMAP_IOC_DESTROY, self->name));
+	EXPECT_EQ(-EPERM, syncmap_chmod(fd, self->name, 0666));
+	EXPECT_EQ(-EPERM, syncmap_destroy(fd, self->name));
 	/* Unchanged, still there. */
 	ASSERT_EQ(0, sm_info_name(self->name, &info));
 	EXPECT_EQ(0600U, info.mode);
@@ -220,10 +187,10 @@ TEST_F(cred, nobody_opened_file_gets_nobody_answers)
 	EXPECT_EQ((unsigned int)NOBODY, info.gid);
 	/* Which the opener, as owner, may list, change and destroy. */
 	EXPECT_TRUE(listed_through(fd, self->other));
-	EXPECT_EQ(0, ioc_chmod(fd, self->other, 0640));
-	EXPECT_EQ(0, ioc_name(fd, SYNCMAP_IOC_BIND, self->other));
+	EXPECT_EQ(0, syncmap_chmod(fd, self->other, 0640));
+	EXPECT_EQ(0, syncmap_bind(fd, self->other));
 	EXPECT_EQ(0, sm_store(fd, "mine", "yes"));
-	EXPECT_EQ(0, ioc_name(fd, SYNCMAP_IOC_DESTROY, self->other));
+	EXPECT_EQ(0, syncmap_destroy(fd, self->other));
 	close(fd);
 }
 

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -155,29 +154,72 @@ static void off(int fd)
 /* The key's value in the map, without faults: 1 found, 0 absent. */
 static int peek(int fd, const char *key, char *buf, uint32_t *len)
 {
-	struct syncmap_ioc_op op;
-	int ret = sm_op(fd, SYNCMAP_IOC_LOAD, &op, key, strlen(key), NULL, 0,
-			NULL, 0, buf, VALUE_MAX);
+	size_t n = 0;
+	int ret = syncmap_load(fd, key, strlen(key), buf, VALUE_MAX, &n);
 
-	if (ret)
+	if (ret < 0)
 		return ret;
-	*len = op.out_len;
-	return op.result;
+	*len = n;
+	return ret;
 }
 
 enum { OP_STORE, OP_SWAP, OP_LOAD_OR_STORE, OP_LOAD_AND_DELETE, OP_DELETE,
        OP_CAS, OP_CAD, OP_LOAD, OP_BATCH_STORE, OP_COMPACT, OP_CLEAR, NR_OPS };
 
-static const unsigned long cmds[] = {
-	[OP_STORE] = SYNCMAP_IOC_STORE,
-	[OP_SWAP] = SYNCMAP_IOC_SWAP,
-	[OP_LOAD_OR_STORE] = SYNCMAP_IOC_LOAD_OR_STORE,
-	[OP_LOAD_AND_DELETE] = SYNCMAP_IOC_LOAD_AND_DELETE,
-	[OP_DELETE] = SYNCMAP_IOC_DELETE,
-	[OP_CAS] = SYNCMAP_IOC_CAS,
-	[OP_CAD] = SYNCMAP_IOC_CAD,
-	[OP_LOAD] = SYNCMAP_IOC_LOAD,
+/* What one single operation returned. */
+struct op_io {
+	unsigned int result;	/* 1 or 0 */
+	size_t out_len;		/* the value's length written to the buffer */
 };
+
+/*
+ * One single operation (OP_STORE..OP_LOAD) through libsyncmap, @buf of
+ * VALUE_MAX bytes where the operation returns a value: 0 and *@io, or
+ * -errno.
+ */
+static int lib_op(int fd, unsigned int op, const char *key, const char *value,
+		  size_t value_len, const char *old, size_t old_len, char *buf,
+		  struct op_io *io)
+{
+	size_t klen = strlen(key);
+	int ret = -EINVAL;
+
+	memset(io, 0, sizeof(*io));
+	switch (op) {
+	case OP_STORE:
+		ret = syncmap_store(fd, key, klen, value, value_len);
+		break;
+	case OP_SWAP:
+		ret = syncmap_swap(fd, key, klen, value, value_len, buf,
+				   VALUE_MAX, &io->out_len);
+		break;
+	case OP_LOAD_OR_STORE:
+		ret = syncmap_load_or_store(fd, key, klen, value, value_len,
+					    buf, VALUE_MAX, &io->out_len);
+		break;
+	case OP_LOAD_AND_DELETE:
+		ret = syncmap_load_and_delete(fd, key, klen, buf, VALUE_MAX,
+					      &io->out_len);
+		break;
+	case OP_DELETE:
+		ret = syncmap_delete(fd, key, klen);
+		break;
+	case OP_CAS:
+		ret = syncmap_compare_and_swap(fd, key, klen, old, old_len,
+					       value, value_len);
+		break;
+	case OP_CAD:
+		ret = syncmap_compare_and_delete(fd, key, klen, old, old_len);
+		break;
+	case OP_LOAD:
+		ret = syncmap_load(fd, key, klen, buf, VALUE_MAX, &io->out_len);
+		break;
+	}
+	if (ret < 0)
+		return ret;
+	io->result = ret;
+	return 0;
+}
 
 /* The last calls, shown when the map and the model part. */
 #define TRACE	16
@@ -218,7 +260,7 @@ TEST_F(failslab, every_failure_is_enomem_and_changes_nothing)
 		unsigned int k = random() % KEYS, op = random() % NR_OPS;
 		struct model_value *mv = &self->m.v[k];
 		const char *key = self->keys[k];
-		struct syncmap_ioc_op io = { 0 };
+		struct op_io io = { 0 };
 		uint32_t blen = 0;
 		int vlen, had, ret, want = 0, applies = 0;
 
@@ -233,28 +275,24 @@ TEST_F(failslab, every_failure_is_enomem_and_changes_nothing)
 
 		if (op == OP_BATCH_STORE) {
 			struct syncmap_batch_item it[2];
-			struct syncmap_ioc_batch b;
 			unsigned int k2 = (k + 1) % KEYS, i;
+			int batch_done;
 
-			memset(it, 0, sizeof(it));
-			for (i = 0; i < 2; i++) {
-				it[i].key = sm_ptr(self->keys[i ? k2 : k]);
-				it[i].key_len = 3;
-				it[i].value = sm_ptr(value);
-				it[i].value_len = vlen;
-			}
-			memset(&b, 0, sizeof(b));
-			b.items = sm_ptr(it);
-			b.count = 2;
-			b.item_size = sizeof(it[0]);
+			for (i = 0; i < 2; i++)
+				syncmap_batch_item_set(&it[i],
+						       self->keys[i ? k2 : k],
+						       3, value, vlen);
 			on(self->fail_fd);
-			ret = sm_ret(ioctl(self->fd, SYNCMAP_IOC_BATCH_STORE, &b));
+			ret = batch_done = syncmap_batch_store(self->fd, it, 2,
+							       0);
 			off(self->fail_fd);
+			if (ret > 0)
+				ret = 0;
 			if (ret == -ENOMEM) {
 				enomem++;
 			} else {
 				ASSERT_EQ(0, ret);
-				ASSERT_EQ(2U, b.done);
+				ASSERT_EQ(2, batch_done);
 				for (i = 0; i < 2; i++) {
 					struct model_value *t =
 						&self->m.v[i ? k2 : k];
@@ -271,12 +309,9 @@ TEST_F(failslab, every_failure_is_enomem_and_changes_nothing)
 				}
 			}
 		} else if (op == OP_CLEAR || op == OP_COMPACT) {
-			struct syncmap_ioc_clear c = { 0 };
-
 			on(self->fail_fd);
-			ret = sm_ret(ioctl(self->fd, op == OP_CLEAR ?
-					   SYNCMAP_IOC_CLEAR :
-					   SYNCMAP_IOC_COMPACT, &c));
+			ret = op == OP_CLEAR ? syncmap_clear(self->fd) :
+					       syncmap_compact(self->fd);
 			off(self->fail_fd);
 			if (ret == -ENOMEM) {
 				enomem++;
@@ -300,13 +335,12 @@ TEST_F(failslab, every_failure_is_enomem_and_changes_nothing)
 			int match = had && random() % 4;
 
 			on(self->fail_fd);
-			ret = sm_op(self->fd, cmds[op], &io, key, strlen(key),
-				    uses_value ? value : NULL,
-				    uses_value ? vlen : 0,
-				    uses_old ? (match ? mv->data : "nope") : NULL,
-				    uses_old ? (match ? mv->len : 4) : 0,
-				    uses_buf ? buf : NULL,
-				    uses_buf ? VALUE_MAX : 0);
+			ret = lib_op(self->fd, op, key,
+				     uses_value ? value : NULL,
+				     uses_value ? vlen : 0,
+				     uses_old ? (match ? mv->data : "nope") : NULL,
+				     uses_old ? (match ? mv->len : 4) : 0,
+				     uses_buf ? buf : NULL, &io);
 			off(self->fail_fd);
 			switch (op) {
 			case OP_STORE:

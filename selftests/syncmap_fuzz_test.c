@@ -11,6 +11,12 @@
  * for the calls docs/abi.md lists as able to fail after taking effect.
  * The other tests check names, sizes and limits at their exact
  * boundaries.
+ *
+ * Raw ioctls, not libsyncmap: hostile structures, sizes and pointers are
+ * what this test sends, and a library would refuse or fix many of them
+ * before the kernel saw them.  SM_RAW_ABI gives it syncmap_test.h's
+ * helpers over the bare ioctls; the selftests Makefile builds it without
+ * the library.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define SM_RAW_ABI
 #include "kselftest_harness.h"
 #include "syncmap_test.h"
 

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -134,7 +133,7 @@ static int check(struct hammer *h, const uint8_t *key, const void *v,
 	return 1;
 }
 
-/* ioctl's -errno; -ENOMEM counted and forgiven. */
+/* A call's -errno; -ENOMEM counted and forgiven. */
 static int result(struct hammer *h, int ret, const char *what)
 {
 	if (ret == -ENOMEM) {
@@ -150,39 +149,50 @@ static void single(struct hammer *h)
 {
 	uint8_t key[TORTURE_KEY_LEN], val[TORTURE_VALUE_MAX];
 	uint8_t buf[TORTURE_VALUE_MAX];
-	static const unsigned long cmds[] = {
-		SYNCMAP_IOC_LOAD, SYNCMAP_IOC_STORE, SYNCMAP_IOC_SWAP,
-		SYNCMAP_IOC_LOAD_OR_STORE, SYNCMAP_IOC_LOAD_AND_DELETE,
-		SYNCMAP_IOC_DELETE,
-	};
-	unsigned long cmd = cmds[below(h, 6)];
-	struct syncmap_ioc_op op;
+	enum { LOAD, STORE, SWAP, LOAD_OR_STORE, LOAD_AND_DELETE, DELETE };
+	unsigned int cmd = below(h, 6);
 	struct hammer_snap snap;
 	uint32_t val_len, idx;
+	size_t out_len = 0;
 	int ret;
 
 	idx = pick_key(h, key);
 	deaths_snap(idx, &snap);
 	val_len = torture_value_make(val, key, sizeof(key), ++h->gen,
 				     below(h, TORTURE_FILLER_MAX + 1));
-	if (cmd == SYNCMAP_IOC_LOAD || cmd == SYNCMAP_IOC_LOAD_AND_DELETE ||
-	    cmd == SYNCMAP_IOC_DELETE)
-		ret = sm_op(h->fd, cmd, &op, key, sizeof(key), NULL, 0, NULL,
-			    0, cmd == SYNCMAP_IOC_DELETE ? NULL : buf,
-			    cmd == SYNCMAP_IOC_DELETE ? 0 : sizeof(buf));
-	else
-		ret = sm_op(h->fd, cmd, &op, key, sizeof(key), val, val_len,
-			    NULL, 0, cmd == SYNCMAP_IOC_STORE ? NULL : buf,
-			    cmd == SYNCMAP_IOC_STORE ? 0 : sizeof(buf));
+	switch (cmd) {
+	case LOAD:
+		ret = syncmap_load(h->fd, key, sizeof(key), buf, sizeof(buf),
+				   &out_len);
+		break;
+	case STORE:
+		ret = syncmap_store(h->fd, key, sizeof(key), val, val_len);
+		break;
+	case SWAP:
+		ret = syncmap_swap(h->fd, key, sizeof(key), val, val_len, buf,
+				   sizeof(buf), &out_len);
+		break;
+	case LOAD_OR_STORE:
+		ret = syncmap_load_or_store(h->fd, key, sizeof(key), val,
+					    val_len, buf, sizeof(buf),
+					    &out_len);
+		break;
+	case LOAD_AND_DELETE:
+		ret = syncmap_load_and_delete(h->fd, key, sizeof(key), buf,
+					      sizeof(buf), &out_len);
+		break;
+	default:
+		ret = syncmap_delete(h->fd, key, sizeof(key));
+		break;
+	}
+	/* ret is the operation's result (1 or 0), or -errno. */
 	if (result(h, ret, "op") < 0)
 		return;
-	if (op.result && op.out_len) {
-		if (check(h, key, buf, op.out_len, &snap, "op value") &&
-		    (cmd == SYNCMAP_IOC_SWAP ||
-		     cmd == SYNCMAP_IOC_LOAD_AND_DELETE))
+	if (ret && out_len) {
+		if (check(h, key, buf, out_len, &snap, "op value") &&
+		    (cmd == SWAP || cmd == LOAD_AND_DELETE))
 			death_record(h, idx, buf);
-	} else if (op.result && cmd != SYNCMAP_IOC_STORE &&
-		 cmd != SYNCMAP_IOC_DELETE)
+	} else if (ret && cmd != STORE && cmd != DELETE)
 		fail(h, "found an empty value", 1);
 }
 
@@ -192,38 +202,33 @@ static void batch(struct hammer *h)
 	uint8_t vals[HAMMER_BATCH][TORTURE_VALUE_MAX];
 	struct syncmap_batch_item items[HAMMER_BATCH];
 	struct hammer_snap snaps[HAMMER_BATCH];
-	struct syncmap_ioc_batch b;
-	unsigned long cmd;
-	uint32_t i, kind = below(h, 3);
+	uint32_t i, kind = below(h, 3), len;
 	int ret;
 
-	memset(items, 0, sizeof(items));
 	for (i = 0; i < HAMMER_BATCH; i++) {
 		deaths_snap(pick_key(h, keys[i]), &snaps[i]);
-		items[i].key = sm_ptr(keys[i]);
-		items[i].key_len = TORTURE_KEY_LEN;
 		if (kind == 0) {
-			items[i].value = sm_ptr(vals[i]);
-			items[i].value_len =
-				torture_value_make(vals[i], keys[i],
-						   TORTURE_KEY_LEN, ++h->gen,
-						   below(h, TORTURE_FILLER_MAX + 1));
+			len = torture_value_make(vals[i], keys[i],
+						 TORTURE_KEY_LEN, ++h->gen,
+						 below(h, TORTURE_FILLER_MAX + 1));
+			syncmap_batch_item_set(&items[i], keys[i],
+					       TORTURE_KEY_LEN, vals[i], len);
 		} else if (kind == 1) {
-			items[i].value = sm_ptr(vals[i]);
-			items[i].value_len = TORTURE_VALUE_MAX;
+			syncmap_batch_item_set(&items[i], keys[i],
+					       TORTURE_KEY_LEN, vals[i],
+					       TORTURE_VALUE_MAX);
+		} else {
+			syncmap_batch_item_set(&items[i], keys[i],
+					       TORTURE_KEY_LEN, NULL, 0);
 		}
 	}
-	cmd = kind == 0 ? SYNCMAP_IOC_BATCH_STORE :
-	      kind == 1 ? SYNCMAP_IOC_BATCH_LOAD : SYNCMAP_IOC_BATCH_DELETE;
-	memset(&b, 0, sizeof(b));
-	b.items = sm_ptr(items);
-	b.count = HAMMER_BATCH;
-	b.item_size = sizeof(items[0]);
-	ret = sm_ret(ioctl(h->fd, cmd, &b));
+	ret = kind == 0 ? syncmap_batch_store(h->fd, items, HAMMER_BATCH, 0) :
+	      kind == 1 ? syncmap_batch_load(h->fd, items, HAMMER_BATCH, 0) :
+			  syncmap_batch_delete(h->fd, items, HAMMER_BATCH, 0);
 	if (result(h, ret, "batch") < 0)
 		return;
 	h->batches++;
-	if (b.done != HAMMER_BATCH)
+	if (ret != HAMMER_BATCH)
 		fail(h, "batch: not all items done", -EIO);
 	for (i = 0; i < HAMMER_BATCH; i++) {
 		if (items[i].result < 0) {
@@ -282,13 +287,13 @@ static int cleanup(const char *map)
 		return fd;
 	for (large = 0; large < 2; large++) {
 		for (i = 0; i < (large ? HAMMER_LARGE : HAMMER_SMALL); i++) {
-			struct syncmap_ioc_op op;
+			int ret;
 
 			make_key(key, large, i);
-			if (sm_op(fd, SYNCMAP_IOC_DELETE, &op, key, sizeof(key),
-				  NULL, 0, NULL, 0, NULL, 0) < 0) {
+			ret = syncmap_delete(fd, key, sizeof(key));
+			if (ret < 0) {
 				close(fd);
-				return -errno;
+				return ret;
 			}
 		}
 	}

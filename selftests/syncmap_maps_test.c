@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -60,27 +59,18 @@ static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 
 static bool listed(const char *name)
 {
-	struct syncmap_map_info out[64];
-	struct syncmap_ioc_list l;
+	struct syncmap_map_info *maps = NULL;
 	int fd = sm_open(O_RDONLY);
 	bool found = false;
-	unsigned int i;
+	size_t n = 0, i;
 
 	if (fd < 0)
 		return false;
-	memset(&l, 0, sizeof(l));
-	do {
-		l.maps = sm_ptr(out);
-		l.count = 64;
-		l.info_size = sizeof(out[0]);
-		if (ioctl(fd, SYNCMAP_IOC_LIST, &l))
-			break;
-		for (i = 0; i < l.count; i++)
-			if (!strcmp(out[i].name, name))
+	if (!syncmap_list_all(fd, &maps, &n))
+		for (i = 0; i < n; i++)
+			if (!strcmp(maps[i].name, name))
 				found = true;
-		if (l.count)
-			memcpy(l.after, out[l.count - 1].name, sizeof(l.after));
-	} while (l.count == 64);
+	free(maps);
 	close(fd);
 	return found;
 }
@@ -343,9 +333,9 @@ TEST(destroy_while_bound_then_recreate)
 {
 	struct syncmap_map_info info;
 	char name[SYNCMAP_NAME_MAX], buf[16];
-	struct syncmap_ioc_walk w;
 	unsigned char wbuf[64];
 	int old, fresh, i;
+	__u64 cursor = 0;
 
 	sm_unique(name, "unlink");
 	ASSERT_EQ(0, sm_create(name, 0600, 0, 0));
@@ -356,11 +346,8 @@ TEST(destroy_while_bound_then_recreate)
 		ASSERT_EQ(0, sm_store(old, buf, "old"));
 	}
 	/* A walk in progress when the name goes. */
-	memset(&w, 0, sizeof(w));
-	w.buf = sm_ptr(wbuf);
-	w.buf_size = sizeof(wbuf);
-	ASSERT_EQ(0, ioctl(old, SYNCMAP_IOC_WALK, &w));
-	ASSERT_NE(0ULL, w.cursor);
+	ASSERT_LE(0, syncmap_walk_chunk(old, &cursor, wbuf, sizeof(wbuf), NULL));
+	ASSERT_NE(0ULL, cursor);
 
 	/* Like unlink: the name is gone at once... */
 	ASSERT_EQ(0, sm_destroy(name));
@@ -376,8 +363,9 @@ TEST(destroy_while_bound_then_recreate)
 	EXPECT_STREQ(name, info.name);
 	EXPECT_EQ(SYNCMAP_STATE_DESTROYED, info.state);
 	EXPECT_EQ(11ULL, info.len);
-	while (w.cursor)
-		ASSERT_EQ(0, ioctl(old, SYNCMAP_IOC_WALK, &w));
+	while (cursor)
+		ASSERT_LE(0, syncmap_walk_chunk(old, &cursor, wbuf,
+						sizeof(wbuf), NULL));
 
 	/* ...and the name can be reused for a new, empty map. */
 	ASSERT_EQ(0, sm_create(name, 0644, 5, 0));
@@ -401,7 +389,6 @@ TEST(limit_max_entries)
 {
 	char name[SYNCMAP_NAME_MAX], key[16], buf[16];
 	struct syncmap_stats s0, s1;
-	struct syncmap_ioc_op op;
 	int fd, i;
 
 	sm_unique(name, "entries");
@@ -414,10 +401,10 @@ TEST(limit_max_entries)
 	}
 	ASSERT_EQ(0, sm_stats(fd, &s0));
 	EXPECT_EQ(-ENOSPC, sm_store(fd, "k10", "v"));
-	EXPECT_EQ(-ENOSPC, sm_op(fd, SYNCMAP_IOC_LOAD_OR_STORE, &op, "k11", 3,
-				 "v", 1, NULL, 0, buf, sizeof(buf)));
-	EXPECT_EQ(-ENOSPC, sm_op(fd, SYNCMAP_IOC_SWAP, &op, "k12", 3, "v", 1,
-				 NULL, 0, buf, sizeof(buf)));
+	EXPECT_EQ(-ENOSPC, syncmap_load_or_store(fd, "k11", 3, "v", 1, buf,
+						 sizeof(buf), NULL));
+	EXPECT_EQ(-ENOSPC, syncmap_swap(fd, "k12", 3, "v", 1, buf, sizeof(buf),
+					NULL));
 	/* Unchanged. */
 	ASSERT_EQ(0, sm_stats(fd, &s1));
 	EXPECT_EQ(10, sm_len(fd));
@@ -467,32 +454,23 @@ TEST(limit_max_bytes)
 /* Sum of max_bytes and count of the maps root sees. */
 static int registry_totals(unsigned long long *bytes, unsigned int *maps)
 {
-	struct syncmap_map_info out[64];
-	struct syncmap_ioc_list l;
-	int fd = sm_open(O_RDONLY);
-	unsigned int i;
+	struct syncmap_map_info *all;
+	int fd = sm_open(O_RDONLY), ret;
+	size_t n, i;
 
 	if (fd < 0)
 		return -errno;
 	*bytes = 0;
 	*maps = 0;
-	memset(&l, 0, sizeof(l));
-	do {
-		l.maps = sm_ptr(out);
-		l.count = 64;
-		l.info_size = sizeof(out[0]);
-		if (ioctl(fd, SYNCMAP_IOC_LIST, &l)) {
-			close(fd);
-			return -errno;
-		}
-		for (i = 0; i < l.count; i++) {
-			*bytes += out[i].max_bytes;
-			(*maps)++;
-		}
-		if (l.count)
-			memcpy(l.after, out[l.count - 1].name, sizeof(l.after));
-	} while (l.count == 64);
+	ret = syncmap_list_all(fd, &all, &n);
 	close(fd);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		*bytes += all[i].max_bytes;
+		(*maps)++;
+	}
+	free(all);
 	return 0;
 }
 

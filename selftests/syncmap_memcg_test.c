@@ -9,6 +9,10 @@
  * The buffers an ioctl stages keys, values and items in are charged to
  * the caller's memory cgroup too: a batch of 4096 items shows in the
  * memory.peak of a cgroup the caller joined just before it.
+ *
+ * Through libsyncmap, except that batch (stage_child()): its items are of
+ * the largest item_size the ABI's extensibility lets a caller pass, which
+ * the library, whose items are struct syncmap_batch_item, does not do.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -75,7 +80,6 @@ static long long cg_pread(int fd)
 static int child(const char *cg, const char *name)
 {
 	static char value[CG_VALUE];
-	struct syncmap_ioc_name destroy;
 	long long base, full, now;
 	char key[32], buf[8], path[256];
 	unsigned long n;
@@ -117,11 +121,8 @@ static int child(const char *cg, const char *name)
 	if (fd < 0)
 		return 13;
 	for (n = 0;; n++) {
-		struct syncmap_ioc_op op;
-
 		snprintf(key, sizeof(key), "key-%lu", n);
-		ret = sm_op(fd, SYNCMAP_IOC_STORE, &op, key, strlen(key), value,
-			    sizeof(value), NULL, 0, NULL, 0);
+		ret = syncmap_store(fd, key, strlen(key), value, sizeof(value));
 		if (ret == -ENOMEM)
 			break;
 		if (ret)
@@ -137,9 +138,7 @@ static int child(const char *cg, const char *name)
 		return 16;
 	if (sm_load(fd, "key-0", buf, sizeof(buf)) != -ERANGE)
 		return 17;
-	memset(&destroy, 0, sizeof(destroy));
-	sm_set_name(destroy.name, name);
-	if (ioctl(fd, SYNCMAP_IOC_DESTROY, &destroy))
+	if (syncmap_destroy(fd, name))
 		return 18;
 	close(fd);
 	/* Destroyed maps are freed after grace periods and a workqueue. */
@@ -208,6 +207,9 @@ TEST(fill_until_enomem)
  * outside it, with every user page faulted in before joining, so that
  * what the cgroup's memory.peak shows is what the kernel charged for the
  * call.  Exit status: 0 ok, 1 not charged, else the step that failed.
+ *
+ * A raw ioctl: items of STAGE_ITEM_SIZE bytes (item_size, the ABI's
+ * extensibility) make the staging big; libsyncmap passes its own size.
  */
 static int stage_child(const char *cg, const char *name)
 {
@@ -221,14 +223,14 @@ static int stage_child(const char *cg, const char *name)
 	for (i = 0; i < STAGE_ITEMS; i++) {
 		struct syncmap_batch_item *it = (void *)(items + i * STAGE_ITEM_SIZE);
 
-		it->key = sm_ptr(key);
+		it->key = (uintptr_t)key;
 		it->key_len = sizeof(key) - 1;
 	}
 	fd = sm_open_bound(name, O_RDONLY);
 	if (fd < 0)
 		return 10;
 	memset(&b, 0, sizeof(b));
-	b.items = sm_ptr(items);
+	b.items = (uintptr_t)items;
 	b.count = STAGE_ITEMS;
 	b.item_size = STAGE_ITEM_SIZE;
 	/* A first call outside: whatever it warms up is not the cgroup's. */
@@ -314,11 +316,9 @@ TEST(default_map_not_charged_to_insmod)
 	ASSERT_LE(0, cur);
 	base = cg_pread(cur);
 	for (i = 0; i < DEFAULT_VALUES; i++) {
-		struct syncmap_ioc_op op;
-
 		snprintf(key, sizeof(key), "default-memcg-%d", i);
-		ASSERT_EQ(0, sm_op(fd, SYNCMAP_IOC_STORE, &op, key, strlen(key),
-				   value, sizeof(value), NULL, 0, NULL, 0));
+		ASSERT_EQ(0, syncmap_store(fd, key, strlen(key), value,
+					   sizeof(value)));
 	}
 	full = cg_pread(cur);
 	for (i = 0; i < DEFAULT_VALUES; i++) {

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,22 +24,12 @@
 
 static int create_through(int fd, const char *name, uint64_t max_bytes)
 {
-	struct syncmap_ioc_create c;
-
-	memset(&c, 0, sizeof(c));
-	sm_set_name(c.name, name);
-	c.mode = 0600;
-	c.max_bytes = max_bytes;
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_CREATE, &c));
+	return syncmap_create(fd, name, 0600, 0, max_bytes);
 }
 
 static int destroy_through(int fd, const char *name)
 {
-	struct syncmap_ioc_name a;
-
-	memset(&a, 0, sizeof(a));
-	sm_set_name(a.name, name);
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_DESTROY, &a));
+	return syncmap_destroy(fd, name);
 }
 
 FIXTURE(quota) {

@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,39 +39,41 @@
 /* The owner's stores under attack may be this much slower, no more. */
 #define SLOWDOWN_MAX	4
 
-/* One WALK call: 0 or -errno; *@w is the call's structure. */
-static int walk(int fd, struct syncmap_ioc_walk *w, uint64_t cursor,
-		void *buf, uint32_t size, uint32_t flags)
+/* What one WALK call returned. */
+struct walk_call {
+	__u64 cursor;		/* the next call's, 0 when complete */
+	unsigned int count;	/* records */
+	size_t bytes;
+};
+
+/* One WALK call from @cursor: 0 or -errno; *@w is what it returned. */
+static int walk(int fd, struct walk_call *w, uint64_t cursor, void *buf,
+		uint32_t size)
 {
+	int ret;
+
 	memset(w, 0, sizeof(*w));
 	w->cursor = cursor;
-	w->buf = sm_ptr(buf);
-	w->buf_size = size;
-	w->flags = flags;
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_WALK, w));
+	ret = syncmap_walk_chunk(fd, &w->cursor, buf, size, &w->bytes);
+	if (ret < 0)
+		return ret;
+	w->count = ret;
+	return 0;
 }
 
 static int walk_end(int fd)
 {
-	struct syncmap_ioc_walk w;
-
-	return walk(fd, &w, 0, NULL, 0, SYNCMAP_WALK_END);
+	return syncmap_walk_end(fd);
 }
 
 static int clear(int fd)
 {
-	struct syncmap_ioc_clear c;
-
-	memset(&c, 0, sizeof(c));
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_CLEAR, &c));
+	return syncmap_clear(fd);
 }
 
 static int compact(int fd)
 {
-	struct syncmap_ioc_compact c;
-
-	memset(&c, 0, sizeof(c));
-	return sm_ret(ioctl(fd, SYNCMAP_IOC_COMPACT, &c));
+	return syncmap_compact(fd);
 }
 
 static int store_n(int fd, const char *prefix, int n)
@@ -159,7 +160,7 @@ static void owner_map(struct __test_metadata *_metadata,
 TEST_F(reader, walks_at_once_are_limited)
 {
 	unsigned char buf[REC_BUF] __attribute__((aligned(8)));
-	struct syncmap_ioc_walk w;
+	struct walk_call w;
 	int r[3], o[3], i;
 
 	owner_map(_metadata, self, 0);
@@ -172,30 +173,30 @@ TEST_F(reader, walks_at_once_are_limited)
 		ASSERT_LE(0, o[i]);
 	}
 	/* Two walks of user 65534 run and stay; a third is refused. */
-	EXPECT_EQ(0, walk(r[0], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[0], &w, 0, buf, sizeof(buf)));
 	EXPECT_NE(0ULL, w.cursor);
-	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf)));
 	EXPECT_NE(0ULL, w.cursor);
-	EXPECT_EQ(-EBUSY, walk(r[2], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(-EBUSY, walk(r[2], &w, 0, buf, sizeof(buf)));
 	/* A file restarting its own walk keeps its place. */
-	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf)));
 	/* The owner's walks do not count and are not refused. */
 	for (i = 0; i < 3; i++) {
-		EXPECT_EQ(0, walk(o[i], &w, 0, buf, sizeof(buf), 0));
+		EXPECT_EQ(0, walk(o[i], &w, 0, buf, sizeof(buf)));
 		EXPECT_NE(0ULL, w.cursor);
 	}
 	/* One ends: the third starts. */
 	EXPECT_EQ(0, walk_end(r[0]));
-	EXPECT_EQ(0, walk(r[2], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[2], &w, 0, buf, sizeof(buf)));
 	EXPECT_NE(0ULL, w.cursor);
 	/* Closing a walking file gives its place back. */
 	close(r[1]);
 	r[1] = nobody_reader(self->name);
 	ASSERT_LE(0, r[1]);
-	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[1], &w, 0, buf, sizeof(buf)));
 	/* 0 is no limit. */
 	EXPECT_EQ(0, sm_param_write("max_walks", "0"));
-	EXPECT_EQ(0, walk(r[0], &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r[0], &w, 0, buf, sizeof(buf)));
 	for (i = 0; i < 3; i++) {
 		close(r[i]);
 		close(o[i]);
@@ -225,7 +226,7 @@ static int store_until(int fd, const char *prefix, int n, uint64_t deadline,
 TEST_F(reader, pinning_walk_does_not_outlive_clear)
 {
 	unsigned char buf[REC_BUF] __attribute__((aligned(8)));
-	struct syncmap_ioc_walk w;
+	struct walk_call w;
 	uint64_t cursor;
 	int r, enospc = 0;
 
@@ -235,7 +236,7 @@ TEST_F(reader, pinning_walk_does_not_outlive_clear)
 	/* User 65534 pins the table with a walk it never goes on with. */
 	r = nobody_reader(self->name);
 	ASSERT_LE(0, r);
-	ASSERT_EQ(0, walk(r, &w, 0, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, walk(r, &w, 0, buf, sizeof(buf)));
 	ASSERT_NE(0ULL, w.cursor);
 	cursor = w.cursor;
 	/* The owner clears and refills to the limit: every store succeeds. */
@@ -247,11 +248,11 @@ TEST_F(reader, pinning_walk_does_not_outlive_clear)
 	TH_LOG("ENOSPC retries while the CLEAR's frees ran: %d", enospc);
 	EXPECT_EQ(64, sm_len(self->owner));
 	/* The reader's walk was ended: its cursor completes it, empty. */
-	EXPECT_EQ(0, walk(r, &w, cursor, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r, &w, cursor, buf, sizeof(buf)));
 	EXPECT_EQ(0ULL, w.cursor);
 	EXPECT_EQ(0U, w.count);
 	/* And it walks again, seeing the new keys. */
-	EXPECT_EQ(0, walk(r, &w, 0, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, walk(r, &w, 0, buf, sizeof(buf)));
 	EXPECT_EQ(1U, w.count);
 	close(r);
 }
@@ -276,13 +277,13 @@ static uint64_t owner_stores(struct __test_metadata *_metadata, int owner,
 {
 	unsigned char buf[REC_BUF] __attribute__((aligned(8)));
 	uint64_t took[REBUILD_ROUNDS], t;
-	struct syncmap_ioc_walk w;
+	struct walk_call w;
 	char key[32];
 	int i;
 
 	for (i = 0; i < REBUILD_ROUNDS; i++) {
 		if (reader >= 0) {
-			EXPECT_EQ(0, walk(reader, &w, 0, buf, sizeof(buf), 0));
+			EXPECT_EQ(0, walk(reader, &w, 0, buf, sizeof(buf)));
 			EXPECT_EQ(0, walk_end(reader));
 		}
 		snprintf(key, sizeof(key), "%s%d", prefix, i);
@@ -333,7 +334,7 @@ TEST_F(reader, walk_loop_forces_no_rebuilds)
 TEST_F(reader, walk_sees_every_key_once)
 {
 	unsigned char buf[REC_BUF] __attribute__((aligned(8)));
-	struct syncmap_ioc_walk w;
+	struct walk_call w;
 	struct syncmap_stats s0, s;
 	static unsigned char seen[300];
 	uint64_t cursor = 0;
@@ -358,7 +359,7 @@ TEST_F(reader, walk_sees_every_key_once)
 		const struct syncmap_walk_entry *e = (const void *)buf;
 		char key[16];
 
-		ASSERT_EQ(0, walk(r, &w, cursor, buf, sizeof(buf), 0));
+		ASSERT_EQ(0, walk(r, &w, cursor, buf, sizeof(buf)));
 		cursor = w.cursor;
 		if (!calls++) {
 			/* Not promoted by the start of the walk... */

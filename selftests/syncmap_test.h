@@ -1,8 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by syncmap's kselftests: the device, named maps and
- * single operations, each returning what the ioctl did (0 or a result on
+ * single operations, each returning what the call did (0 or a result on
  * success, -errno on failure) so that tests can EXPECT_EQ() on it.
+ *
+ * They go through libsyncmap (<syncmap.h>, tools/lib/syncmap), as every
+ * program of the tree does: the Makefile builds the tests with the
+ * library's include directory first and links its static build.
+ *
+ * Exception: a test whose purpose is the raw ABI itself (syncmap_abi_test,
+ * also built as a 32-bit program, and syncmap_fuzz_test) defines
+ * SM_RAW_ABI before including this header.  It is built without the
+ * library, "syncmap.h" is then the uapi header, and the same helpers fill
+ * the ioctl structures by hand, beside sm_op() and sm_resize() for the
+ * ioctls the test makes itself.
  */
 #ifndef SYNCMAP_TEST_H
 #define SYNCMAP_TEST_H
@@ -13,10 +24,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "syncmap.h"
+#ifdef SM_RAW_ABI
+#include <sys/ioctl.h>
+
+#include "syncmap.h"		/* include/uapi/syncmap.h */
+#else
+#include <syncmap.h>		/* libsyncmap's; it includes the uapi header */
+#endif
 
 #define SM_DEVICE	"/dev/syncmap"
 
@@ -36,11 +52,6 @@ _Static_assert(sizeof(struct syncmap_ioc_walk) == SYNCMAP_IOC_WALK_SIZE_VER0, "w
 _Static_assert(__builtin_offsetof(struct syncmap_ioc_create, max_entries) == 72, "create");
 _Static_assert(__builtin_offsetof(struct syncmap_map_info, len) == 80, "info");
 _Static_assert(__builtin_offsetof(struct syncmap_ioc_op, key_len) == 32, "op");
-
-static inline uint64_t sm_ptr(const void *p)
-{
-	return (uintptr_t)p;
-}
 
 static inline int sm_ret(int ret)
 {
@@ -92,6 +103,31 @@ static inline int sm_read_file(const char *path, char *buf, size_t size)
 		return -errno;
 	buf[n] = '\0';
 	return 0;
+}
+
+/*
+ * Sleep @ms milliseconds.  poll() takes them as an int: a 32-bit build
+ * sleeps even on kernels without CONFIG_COMPAT_32BIT_TIME, where its
+ * libc's nanosleep() fails at once.
+ */
+static inline void sm_sleep_ms(int ms)
+{
+	poll(NULL, 0, ms);
+}
+
+/* A map name no other test uses. */
+static inline void sm_unique(char *buf, const char *prefix)
+{
+	static unsigned int n;
+
+	snprintf(buf, SYNCMAP_NAME_MAX, "%s-%d-%u", prefix, getpid(), n++);
+}
+
+#ifdef SM_RAW_ABI
+
+static inline uint64_t sm_ptr(const void *p)
+{
+	return (uintptr_t)p;
 }
 
 static inline int sm_open(int flags)
@@ -198,24 +234,6 @@ static inline int sm_info_name(const char *name, struct syncmap_map_info *info)
 }
 
 /*
- * Sleep @ms milliseconds.  poll() takes them as an int: a 32-bit build
- * sleeps even on kernels without CONFIG_COMPAT_32BIT_TIME, where its
- * libc's nanosleep() fails at once.
- */
-static inline void sm_sleep_ms(int ms)
-{
-	poll(NULL, 0, ms);
-}
-
-/* A map name no other test uses. */
-static inline void sm_unique(char *buf, const char *prefix)
-{
-	static unsigned int n;
-
-	snprintf(buf, SYNCMAP_NAME_MAX, "%s-%d-%u", prefix, getpid(), n++);
-}
-
-/*
  * One operation; byte strings as (pointer, length), NULL for none.  Fills
  * *@op and returns the ioctl's 0 or -errno.
  */
@@ -292,6 +310,123 @@ static inline unsigned long sm_resize(unsigned long cmd, unsigned int size)
 	return (cmd & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
 	       ((unsigned long)size << _IOC_SIZESHIFT);
 }
+
+#else /* !SM_RAW_ABI: the same helpers through libsyncmap */
+
+/* open(2)'s result: the file, or -1 with errno set. */
+static inline int sm_open(int flags)
+{
+	int fd = syncmap_open(flags);
+
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
+static inline int sm_bind(int fd, const char *name)
+{
+	return syncmap_bind(fd, name);
+}
+
+/* Open and bind in one go: the file, or -errno. */
+static inline int sm_open_bound(const char *name, int flags)
+{
+	return syncmap_open_map(name, flags);
+}
+
+static inline int sm_create(const char *name, unsigned int mode,
+			    uint64_t max_entries, uint64_t max_bytes)
+{
+	int fd = syncmap_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = syncmap_create(fd, name, mode, max_entries, max_bytes);
+	close(fd);
+	return ret;
+}
+
+static inline int sm_destroy(const char *name)
+{
+	int fd = syncmap_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = syncmap_destroy(fd, name);
+	close(fd);
+	return ret;
+}
+
+static inline int sm_chmod(const char *name, unsigned int mode)
+{
+	int fd = syncmap_open(O_WRONLY), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = syncmap_chmod(fd, name, mode);
+	close(fd);
+	return ret;
+}
+
+/* INFO by name through @fd ("" for the map @fd is bound to). */
+static inline int sm_info(int fd, const char *name,
+			  struct syncmap_map_info *info)
+{
+	return syncmap_info(fd, name, info);
+}
+
+/* INFO by name through a fresh read-only file. */
+static inline int sm_info_name(const char *name, struct syncmap_map_info *info)
+{
+	int fd = syncmap_open(O_RDONLY), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = syncmap_info(fd, name, info);
+	close(fd);
+	return ret;
+}
+
+/* String conveniences: the result (0/1) or -errno. */
+static inline int sm_store(int fd, const char *k, const char *v)
+{
+	return syncmap_store(fd, k, strlen(k), v, strlen(v));
+}
+
+/* Load into @buf (NUL-terminated when it fits). */
+static inline int sm_load(int fd, const char *k, char *buf, uint32_t size)
+{
+	size_t len = 0;
+	int ret = syncmap_load(fd, k, strlen(k), buf, size, &len);
+
+	if (ret < 0)
+		return ret;
+	if (len < size)
+		buf[len] = '\0';
+	return ret;
+}
+
+static inline int sm_delete(int fd, const char *k)
+{
+	return syncmap_delete(fd, k, strlen(k));
+}
+
+/* The map's len, or -errno. */
+static inline long long sm_len(int fd)
+{
+	__u64 len;
+	int ret = syncmap_len(fd, &len);
+
+	return ret ? ret : (long long)len;
+}
+
+static inline int sm_stats(int fd, struct syncmap_stats *s)
+{
+	return syncmap_stats(fd, s);
+}
+#endif /* SM_RAW_ABI */
 
 /* A module parameter through sysfs, without its newline: 0 or -errno. */
 static inline int sm_param_read(const char *name, char *buf, size_t size)

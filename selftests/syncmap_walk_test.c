@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,8 +51,6 @@ static double now(void)
 static void writer(const char *name, struct shared *sh, int id)
 {
 	unsigned int seed = id * 7919 + getpid();
-	struct syncmap_ioc_clear c = { 0 };
-	struct syncmap_ioc_op op;
 	char key[32], buf[64];
 	int fd = sm_open_bound(name, O_RDWR);
 
@@ -72,13 +69,13 @@ static void writer(const char *name, struct shared *sh, int id)
 			sm_delete(fd, key);
 			break;
 		case 3:
-			sm_op(fd, SYNCMAP_IOC_LOAD_OR_STORE, &op, key,
-			      strlen(key), key, strlen(key), NULL, 0, buf,
-			      sizeof(buf));
+			syncmap_load_or_store(fd, key, strlen(key), key,
+					      strlen(key), buf, sizeof(buf),
+					      NULL);
 			break;
 		case 4:
-			sm_op(fd, SYNCMAP_IOC_SWAP, &op, key, strlen(key), key,
-			      strlen(key), NULL, 0, buf, sizeof(buf));
+			syncmap_swap(fd, key, strlen(key), key, strlen(key),
+				     buf, sizeof(buf), NULL);
 			break;
 		case 5:
 			/* A brand-new key: amends the map. */
@@ -93,7 +90,7 @@ static void writer(const char *name, struct shared *sh, int id)
 			break;
 		}
 		if (sh->clears && r % 4096 == 0)
-			ioctl(fd, SYNCMAP_IOC_CLEAR, &c);
+			syncmap_clear(fd);
 		sh->ops[id]++;
 	}
 	close(fd);
@@ -126,8 +123,7 @@ FIXTURE_SETUP(walk)
 {
 	static char keys[STABLE][8];
 	static struct syncmap_batch_item items[STABLE];
-	struct syncmap_ioc_batch b;
-	int i;
+	int i, done;
 
 	sm_unique(self->name, "walk");
 	ASSERT_EQ(0, sm_create(self->name, 0600, 0, 0));
@@ -136,17 +132,11 @@ FIXTURE_SETUP(walk)
 	/* The stable keys, in one batch: key and value "s0000".. */
 	for (i = 0; i < STABLE; i++) {
 		snprintf(keys[i], sizeof(keys[i]), "s%04d", i);
-		memset(&items[i], 0, sizeof(items[i]));
-		items[i].key = items[i].value = sm_ptr(keys[i]);
-		items[i].key_len = items[i].value_len = 5;
+		syncmap_batch_item_set(&items[i], keys[i], 5, keys[i], 5);
 	}
-	memset(&b, 0, sizeof(b));
-	b.items = sm_ptr(items);
-	b.count = STABLE;
-	b.item_size = sizeof(items[0]);
-	b.flags = SYNCMAP_BATCH_STOP;
-	ASSERT_EQ(0, ioctl(self->fd, SYNCMAP_IOC_BATCH_STORE, &b));
-	ASSERT_EQ((unsigned int)STABLE, b.done);
+	done = syncmap_batch_store(self->fd, items, STABLE, SYNCMAP_BATCH_STOP);
+	ASSERT_LE(0, done);
+	ASSERT_EQ(STABLE, done);
 	ASSERT_EQ(STABLE, sm_len(self->fd));
 	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -211,27 +201,25 @@ struct walk_result {
 static int walk_once(const char *name, struct walk_result *r)
 {
 	static __thread unsigned char buf[WALK_BUF];
-	struct syncmap_ioc_walk w;
-	int fd = sm_open_bound(name, O_RDONLY);
-	size_t off;
+	int fd = sm_open_bound(name, O_RDONLY), ret;
+	size_t off, bytes;
+	__u64 cursor = 0;
 
 	if (fd < 0)
 		return fd;
 	memset(r, 0, sizeof(*r));
-	memset(&w, 0, sizeof(w));
 	do {
-		w.buf = sm_ptr(buf);
-		w.buf_size = sizeof(buf);
-		if (ioctl(fd, SYNCMAP_IOC_WALK, &w)) {
+		ret = syncmap_walk_chunk(fd, &cursor, buf, sizeof(buf), &bytes);
+		if (ret < 0) {
 			close(fd);
-			return -errno;
+			return ret;
 		}
 		/* A walk that does not end would show here. */
 		if (++r->calls > 100000) {
 			close(fd);
 			return -ELOOP;
 		}
-		for (off = 0; off < w.bytes;) {
+		for (off = 0; off < bytes;) {
 			struct syncmap_walk_entry *e = (void *)(buf + off);
 			const char *k = (char *)buf + off + sizeof(*e);
 			const char *v = k + e->key_len;
@@ -254,7 +242,7 @@ static int walk_once(const char *name, struct walk_result *r)
 			r->records++;
 			off += SYNCMAP_WALK_ENTRY_SIZE(e->key_len, e->value_len);
 		}
-	} while (w.cursor);
+	} while (cursor);
 	close(fd);
 	return 0;
 }

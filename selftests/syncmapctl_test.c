@@ -988,17 +988,16 @@ static int round_trip_diff(const struct round_trip *rt, const char *json,
 static int round_trip_check_map(const struct round_trip *rt, const char *name)
 {
 	static unsigned char buf[SYNCMAP_VALUE_MAX];
-	struct syncmap_ioc_op op;
 	int fd = sm_open_bound(name, O_RDONLY), bad = 0;
-	size_t i;
+	size_t i, len;
 
 	if (fd < 0)
 		return -1;
 	for (i = 0; i < RT_ENTRIES; i++) {
-		if (sm_op(fd, SYNCMAP_IOC_LOAD, &op, rt->key[i], rt->key_len[i],
-			  NULL, 0, NULL, 0, buf, sizeof(buf)) || !op.result ||
-		    op.out_len != rt->value_len[i] ||
-		    memcmp(buf, rt->value[i], op.out_len))
+		if (syncmap_load(fd, rt->key[i], rt->key_len[i], buf,
+				 sizeof(buf), &len) != 1 ||
+		    len != rt->value_len[i] ||
+		    memcmp(buf, rt->value[i], len))
 			bad++;
 	}
 	if (sm_len(fd) != RT_ENTRIES)
@@ -1451,6 +1450,7 @@ TEST_F(cli, batch_creates_and_destroys)
 		     "{\"found\":true,\"value\":\"new\"}\n", r->out);
 	CTL(r, "destroy", name);
 }
+
 /* create-bind: the batch goes on with the map it created, or stops. */
 TEST_F(cli, batch_create_bind)
 {
@@ -1477,7 +1477,6 @@ TEST_F(cli, batch_create_bind)
 	CTL(r, "destroy", name);
 	EXPECT_EQ(0, r->status);
 }
-
 
 TEST_F(cli, permissions_of_another_user)
 {
