@@ -3,6 +3,8 @@
  * syncmap: /sys/kernel/debug/syncmap/, for operators.
  *
  *   summary              one line per named map
+ *   registry             the registry's counts against the module's
+ *                        caps, and the maps whose memory is being freed
  *   maps/<name>/stats    every counter of the stats ioctl, "name: value"
  *   maps/<name>/health   the health checks (docs/observability.md)
  *   maps/<name>/policy   the promotion policy, read and write
@@ -231,6 +233,18 @@ static int summary_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(summary);
 
+static int registry_show(struct seq_file *m, void *v)
+{
+	struct syncmap_registry_counts c;
+
+	syncmap_registry_counts(&c);
+	seq_printf(m, "maps: %llu\nreserved_bytes: %llu\nmaps_freeing: %llu\nbytes_freeing: %llu\nmaps_freed: %llu\n",
+		   c.maps, c.reserved_bytes, c.maps_freeing, c.bytes_freeing,
+		   c.maps_freed);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(registry);
+
 /**
  * syncmap_debugfs_ns_add() - find or create the directory of a namespace
  * @ns: a namespace getting its first map.
@@ -318,6 +332,8 @@ void syncmap_debugfs_init(void)
 	syncmap_dbg_ns = debugfs_create_dir("ns", syncmap_dbg_root);
 	debugfs_create_file("summary", 0444, syncmap_dbg_root, NULL,
 			    &summary_fops);
+	debugfs_create_file("registry", 0444, syncmap_dbg_root, NULL,
+			    &registry_fops);
 }
 
 /**

@@ -70,6 +70,9 @@ static struct {
 	struct list_head nss;		/* struct syncmap_ns */
 	unsigned int maps;		/* maps alive, linked or not */
 	u64 reserved_bytes;		/* sum of their max_bytes */
+	unsigned int maps_freeing;	/* last reference gone, not freed */
+	u64 bytes_freeing;		/* sum of their max_bytes */
+	u64 maps_freed;			/* since load */
 } registry = {
 	.mutex = __MUTEX_INITIALIZER(registry.mutex),
 	.names = LIST_HEAD_INIT(registry.names),
@@ -286,6 +289,11 @@ static void named_free(struct work_struct *work)
 						free_work);
 
 	syncmap_destroy(nm->map);
+	mutex_lock(&registry.mutex);
+	registry.maps_freeing--;
+	registry.bytes_freeing -= nm->max_bytes;
+	registry.maps_freed++;
+	mutex_unlock(&registry.mutex);
 	kfree(nm);
 }
 
@@ -298,6 +306,8 @@ static void named_release(struct kref *ref)
 	mutex_lock(&registry.mutex);
 	registry.maps--;
 	registry.reserved_bytes -= nm->max_bytes;
+	registry.maps_freeing++;
+	registry.bytes_freeing += nm->max_bytes;
 	user_release(nm);
 	ns = ns_release(nm);
 	mutex_unlock(&registry.mutex);
@@ -723,6 +733,23 @@ void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
 	mutex_lock(&registry.mutex);
 	list_for_each_entry(nm, &registry.names, node)
 		fn(nm, arg);
+	mutex_unlock(&registry.mutex);
+}
+
+/**
+ * syncmap_registry_counts() - read the registry's counts
+ * @counts: filled in, all under one hold of the registry mutex.
+ *
+ * Context: Process context; may sleep.  Takes the registry mutex.
+ */
+void syncmap_registry_counts(struct syncmap_registry_counts *counts)
+{
+	mutex_lock(&registry.mutex);
+	counts->maps = registry.maps;
+	counts->reserved_bytes = registry.reserved_bytes;
+	counts->maps_freeing = registry.maps_freeing;
+	counts->bytes_freeing = registry.bytes_freeing;
+	counts->maps_freed = registry.maps_freed;
 	mutex_unlock(&registry.mutex);
 }
 

@@ -122,6 +122,25 @@ bool syncmap_named_permitted(const struct syncmap_named *nm,
 void syncmap_named_info(struct syncmap_named *nm,
 			struct syncmap_map_info *info);
 
+/**
+ * struct syncmap_registry_counts - the registry's counts, for debugfs
+ * @maps: maps counted against max_maps.
+ * @reserved_bytes: the sum of their max_bytes.
+ * @maps_freeing: maps whose last reference went and whose memory is not
+ *                freed yet.
+ * @bytes_freeing: the sum of their max_bytes.
+ * @maps_freed: maps freed since the module was loaded.
+ */
+struct syncmap_registry_counts {
+	u64 maps;
+	u64 reserved_bytes;
+	u64 maps_freeing;
+	u64 bytes_freeing;
+	u64 maps_freed;
+};
+
+void syncmap_registry_counts(struct syncmap_registry_counts *counts);
+
 void syncmap_registry_for_each(void (*fn)(struct syncmap_named *nm,
 					  void *arg), void *arg);
 
