@@ -2071,6 +2071,8 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 		goto free_pcpu;
 	spin_lock_init(&map->lock);
 	mutex_init(&map->mutex);
+	atomic_long_set(&map->frees, 1);
+	init_completion(&map->frees_done);
 	map->policy.multiplier = 1;
 	map->policy.scale = ADAPT_ONE;
 	get_random_bytes(&map->hash_key, sizeof(map->hash_key));
@@ -2106,24 +2108,30 @@ EXPORT_SYMBOL_GPL(syncmap_create);
 
 /**
  * syncmap_destroy() - free a map and everything in it
- * @map: the map, or NULL.  Nobody may use it any more.
+ * @map: the map, or NULL.  Nobody may use it any more: no call on it in
+ *       progress on any CPU, no walk left unstopped.
  *
- * Waits for the grace periods and the deferred frees of the map's tables,
- * entries and values, so that its memory is all returned on return.
+ * Frees the map's tables and entries at once: no reader can be inside
+ * it, so they need no grace period.  Waits only for this map's own
+ * deferred frees, the tables it retired earlier whose grace period or
+ * free work has not ended (usually none), never for the whole system's
+ * RCU callbacks.  Values go through kvfree_rcu(): their bytes were
+ * already given back, their memory follows after a grace period.
  *
- * Context: Process context; sleeps.
+ * Context: Process context; may sleep.
  */
 void syncmap_destroy(struct syncmap *map)
 {
 	if (!map)
 		return;
-	syncmap_table_put(rcu_dereference_protected(map->read, true));
-	syncmap_table_put(map->dirty);
-	syncmap_table_flush();
+	syncmap_table_release(rcu_dereference_protected(map->read, true));
+	syncmap_table_release(map->dirty);
+	/* Drop the map's own count; the last table freed completes. */
+	if (!atomic_long_dec_and_test(&map->frees))
+		wait_for_completion(&map->frees_done);
 	syncmap_epoch_put(rcu_dereference_protected(map->epoch, true));
 	WARN_ON_ONCE(atomic_long_read(&map->entries));
 	mem_cgroup_put(map->memcg);
-	/* Values may still wait in kvfree_rcu(): their bytes were counted. */
 	percpu_counter_destroy(&map->bytes);
 	free_percpu(map->pcpu);
 	kfree(map);
@@ -2165,6 +2173,11 @@ int syncmap_core_init(void)
 
 void syncmap_core_exit(void)
 {
-	syncmap_table_flush();
+	/*
+	 * Every map was destroyed, and waited for its tables.  Once more
+	 * for the callbacks that run module code and nobody waits for: the
+	 * poisoned frees of values (syncmap_poison_freed()).
+	 */
+	rcu_barrier();
 	syncmap_table_exit();
 }

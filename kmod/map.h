@@ -17,6 +17,7 @@
 #define _SYNCMAP_MAP_H
 
 #include <linux/cache.h>
+#include <linux/completion.h>
 #include <linux/mutex.h>
 #include <linux/percpu_counter.h>
 #include <linux/rcupdate.h>
@@ -107,6 +108,15 @@ struct syncmap {
 	u64 max_bytes;
 
 	struct mem_cgroup *memcg;		/* charged for all memory */
+
+	/*
+	 * Tables put whose grace period or free work has not ended yet,
+	 * plus one for the map itself until syncmap_destroy(): whoever
+	 * takes it to 0 completes @frees_done, so destroy waits for this
+	 * map's frees alone, not for every RCU callback in the system.
+	 */
+	atomic_long_t frees;
+	struct completion frees_done;
 
 	/* For whoever names the map (the registry); the core ignores it. */
 	void *owner;

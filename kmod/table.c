@@ -119,6 +119,20 @@ void syncmap_table_free(struct syncmap_table *t)
 	kvfree(t);
 }
 
+/* Put a table's entries, sleeping as needed, and free it. */
+static void syncmap_table_drop(struct syncmap_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i <= t->mask; i++) {
+		if (t->slots[i].entry)
+			syncmap_entry_put(t->slots[i].entry);
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	syncmap_table_free(t);
+}
+
 /*
  * Tables whose grace period has ended, for syncmap_free_work to drop
  * their entries: O(n) for a big table, so not in the RCU callback.
@@ -130,18 +144,20 @@ static void syncmap_table_free_work(struct work_struct *work)
 {
 	struct llist_node *node = llist_del_all(&syncmap_free_list);
 	struct syncmap_table *t;
-	unsigned int i;
+	struct syncmap *map;
 
 	while (node) {
 		t = llist_entry(node, struct syncmap_table, free_node);
 		node = node->next;
-		for (i = 0; i <= t->mask; i++) {
-			if (t->slots[i].entry)
-				syncmap_entry_put(t->slots[i].entry);
-			if ((i & 1023) == 1023)
-				cond_resched();
-		}
-		syncmap_table_free(t);
+		map = t->map;
+		syncmap_table_drop(t);
+		/*
+		 * The last touch of @map: once its count is 0,
+		 * syncmap_destroy() may free it.  complete() is safe on a
+		 * completion its waiter frees as soon as it returns.
+		 */
+		if (atomic_long_dec_and_test(&map->frees))
+			complete(&map->frees_done);
 	}
 }
 
@@ -163,14 +179,35 @@ static void syncmap_table_free_rcu(struct rcu_head *head)
  * @t: the table, or NULL.
  *
  * The last reference frees the table after an RCU grace period, and its
- * entries' references from a workqueue.
+ * entries' references from a workqueue.  Until then the table counts in
+ * its map's @frees, which syncmap_destroy() waits for.
  *
  * Context: Any context but NMI.
  */
 void syncmap_table_put(struct syncmap_table *t)
 {
-	if (t && refcount_dec_and_test(&t->ref))
+	if (t && refcount_dec_and_test(&t->ref)) {
+		/* The map holds its own count until destroy: never 0 here. */
+		atomic_long_inc(&t->map->frees);
 		call_rcu(&t->rcu, syncmap_table_free_rcu);
+	}
+}
+
+/**
+ * syncmap_table_release() - drop the last reference on a table now
+ * @t: the table, or NULL, of a map nobody uses any more.
+ *
+ * For syncmap_destroy(): no reader can be inside the map, so the map's
+ * own tables need no grace period.  Their entries are put at once; an
+ * entry still held by a retired table lives until that table's free work.
+ *
+ * Context: Process context; may sleep.
+ */
+void syncmap_table_release(struct syncmap_table *t)
+{
+	/* A walk not stopped before destroy: its put frees the table. */
+	if (t && !WARN_ON_ONCE(!refcount_dec_and_test(&t->ref)))
+		syncmap_table_drop(t);
 }
 
 bool syncmap_table_has_room(const struct syncmap_table *t)

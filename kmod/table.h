@@ -76,6 +76,7 @@ struct syncmap_table *syncmap_table_new(struct syncmap *map,
 struct syncmap_table *syncmap_table_new_limbo(struct syncmap *map);
 void syncmap_table_free(struct syncmap_table *t);
 void syncmap_table_put(struct syncmap_table *t);
+void syncmap_table_release(struct syncmap_table *t);
 bool syncmap_table_has_room(const struct syncmap_table *t);
 void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e);
