@@ -24,9 +24,16 @@
  * /proc/PID/ns/ipc) or until the module is unloaded; the owner's
  * per-user limits bound how many can be left behind.  The module's caps on the
  * number of maps and on their total memory are reservations taken at
- * create and given back when the last reference goes, so no lock-free
+ * create and given back once the map's memory is freed, so no lock-free
  * update ever touches a shared counter for them.
+ *
+ * The last reference to a map queues it to be freed from a workqueue; it
+ * counts against the caps, and its owner's share, until that free ends,
+ * so a loop that creates and destroys maps cannot queue frees without
+ * bound.  A create that only maps being freed stand in the way of waits
+ * for them (killable) instead of failing.
  */
+#include <linux/wait_bit.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -48,8 +55,10 @@
  * struct syncmap_user - one user's share of the caps
  * @node: in the registry's list of users.
  * @uid: the owner's kuid.
- * @maps: maps alive that the user owns, linked or not.
+ * @maps: maps the user owns, linked or not, until their memory is freed.
  * @bytes: the sum of their max_bytes.
+ * @maps_freeing: of @maps, those whose last reference went.
+ * @bytes_freeing: the sum of their max_bytes.
  *
  * Per-user limits as inotify's and mqueue's: the kernel's ucounts types
  * are fixed in-tree, so the registry keeps its own counts, under its
@@ -61,6 +70,8 @@ struct syncmap_user {
 	kuid_t uid;
 	unsigned int maps;
 	u64 bytes;
+	unsigned int maps_freeing;
+	u64 bytes_freeing;
 };
 
 static struct {
@@ -68,11 +79,11 @@ static struct {
 	struct list_head names;		/* linked maps, sorted by name */
 	struct list_head users;		/* struct syncmap_user */
 	struct list_head nss;		/* struct syncmap_ns */
-	unsigned int maps;		/* maps alive, linked or not */
+	unsigned int maps;		/* maps not freed, linked or not */
 	u64 reserved_bytes;		/* sum of their max_bytes */
-	unsigned int maps_freeing;	/* last reference gone, not freed */
+	unsigned int maps_freeing;	/* of them: last reference gone */
 	u64 bytes_freeing;		/* sum of their max_bytes */
-	u64 maps_freed;			/* since load */
+	u64 maps_freed;			/* since load; wait_var_event() */
 } registry = {
 	.mutex = __MUTEX_INITIALIZER(registry.mutex),
 	.names = LIST_HEAD_INIT(registry.names),
@@ -81,9 +92,10 @@ static struct {
 };
 
 /*
- * Maps are freed from here, as BPF maps are: syncmap_destroy() waits for
- * RCU callbacks (rcu_barrier()), which the close(2) or DESTROY that drops
- * the last reference should not wait for.  Drained at module exit.
+ * Maps are freed from here, as BPF maps are: syncmap_destroy() is O(n)
+ * and may wait for the grace periods of tables the map retired, which the
+ * close(2) or DESTROY that drops the last reference should not wait for.
+ * Drained at module exit.
  */
 static struct workqueue_struct *free_wq;
 
@@ -254,13 +266,22 @@ static struct syncmap_user *user_find(kuid_t uid)
 	return NULL;
 }
 
-/* May @u (NULL: a user with no map yet) own one more map of @max_bytes? */
-static bool user_has_room(const struct syncmap_user *u, u64 max_bytes)
+/*
+ * May @u (NULL: a user with no map yet) own one more map of @max_bytes?
+ * With @settled, once the maps being freed are gone.
+ */
+static bool user_has_room(const struct syncmap_user *u, u64 max_bytes,
+			  bool settled)
 {
 	unsigned int maps_cap = READ_ONCE(max_maps_per_user);
 	u64 cap = READ_ONCE(max_bytes_per_user);
 	unsigned int maps = u ? u->maps : 0;
 	u64 bytes = u ? u->bytes : 0;
+
+	if (u && settled) {
+		maps -= u->maps_freeing;
+		bytes -= u->bytes_freeing;
+	}
 
 	if (maps_cap && maps >= maps_cap)
 		return false;
@@ -277,6 +298,8 @@ static void user_release(struct syncmap_named *nm)
 		return;
 	u->maps--;
 	u->bytes -= nm->max_bytes;
+	u->maps_freeing--;
+	u->bytes_freeing -= nm->max_bytes;
 	if (!u->maps) {
 		list_del(&u->node);
 		kfree(u);
@@ -289,11 +312,17 @@ static void named_free(struct work_struct *work)
 						free_work);
 
 	syncmap_destroy(nm->map);
+	/* The memory is back: so is the map's share of the caps. */
 	mutex_lock(&registry.mutex);
+	registry.maps--;
+	registry.reserved_bytes -= nm->max_bytes;
 	registry.maps_freeing--;
 	registry.bytes_freeing -= nm->max_bytes;
 	registry.maps_freed++;
+	user_release(nm);
 	mutex_unlock(&registry.mutex);
+	/* Creates waiting for room (named_add()). */
+	wake_up_var(&registry.maps_freed);
 	kfree(nm);
 }
 
@@ -302,13 +331,14 @@ static void named_release(struct kref *ref)
 	struct syncmap_named *nm = container_of(ref, struct syncmap_named, ref);
 	struct syncmap_ns *ns;
 
-	/* The caps count the map until now; its memory goes right after. */
+	/* The caps count the map until named_free() has freed it. */
 	mutex_lock(&registry.mutex);
-	registry.maps--;
-	registry.reserved_bytes -= nm->max_bytes;
 	registry.maps_freeing++;
 	registry.bytes_freeing += nm->max_bytes;
-	user_release(nm);
+	if (nm->user) {
+		nm->user->maps_freeing++;
+		nm->user->bytes_freeing += nm->max_bytes;
+	}
 	ns = ns_release(nm);
 	mutex_unlock(&registry.mutex);
 	ns_free(ns);
@@ -331,14 +361,45 @@ void syncmap_named_get(struct syncmap_named *nm)
  * syncmap_named_put() - drop a reference on a named map
  * @nm: the map.
  *
- * The last reference gives the map's share of the module's caps back and
- * queues the map to be destroyed and its memory freed, from a workqueue.
+ * The last reference queues the map to be destroyed and its memory freed,
+ * from a workqueue, which then gives the map's share of the module's caps
+ * back.
  *
  * Context: Process context; may sleep.  Must not hold the registry mutex.
  */
 void syncmap_named_put(struct syncmap_named *nm)
 {
 	kref_put(&nm->ref, named_release);
+}
+
+/*
+ * Is there room under the caps for one more map of @max_bytes owned by
+ * @u?  With @settled, as if the maps being freed were gone already.
+ * Under the registry mutex.  0, -ENOSPC or -EDQUOT.
+ */
+static int caps_room(const struct syncmap_user *u, u64 max_bytes,
+		     bool is_default, bool settled)
+{
+	unsigned int maps = registry.maps;
+	u64 reserved = registry.reserved_bytes;
+	u64 cap = READ_ONCE(max_total_bytes);
+	u64 sum;
+
+	lockdep_assert_held(&registry.mutex);
+	if (settled) {
+		maps -= registry.maps_freeing;
+		reserved -= registry.bytes_freeing;
+	}
+	if (maps >= READ_ONCE(max_maps))
+		return -ENOSPC;
+	if (cap && (!max_bytes || reserved > cap || max_bytes > cap - reserved))
+		return -ENOSPC;
+	/* The sum must stay exact for a cap set later to hold. */
+	if (check_add_overflow(reserved, max_bytes, &sum))
+		return -ENOSPC;
+	if (!is_default && !user_has_room(u, max_bytes, settled))
+		return -EDQUOT;
+	return 0;
 }
 
 static int named_add(struct ipc_namespace *ipc, const char *name,
@@ -354,7 +415,7 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 	struct syncmap_ns *spare_ns, *ns;
 	struct syncmap_named *nm;
 	struct syncmap *map;
-	u64 cap, reserved;
+	u64 freed;
 	int ret;
 
 	nm = kzalloc(sizeof(*nm), GFP_KERNEL_ACCOUNT);
@@ -383,24 +444,34 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 	nm->is_default = is_default;
 
 	mutex_lock(&registry.mutex);
-	cap = READ_ONCE(max_total_bytes);
-	if (!is_default)
-		u = user_find(uid);
+	for (;;) {
+		u = is_default ? NULL : user_find(uid);
+		if (find_linked(ipc, name)) {
+			ret = -EEXIST;
+			break;
+		}
+		ret = caps_room(u, max_bytes, is_default, false);
+		/* Full of maps alive, or room: no free would change it. */
+		if (!ret || caps_room(u, max_bytes, is_default, true))
+			break;
+		/*
+		 * Only maps being freed hold the room: wait for a free to
+		 * end and look again (another create may take the room
+		 * first).  Each free ends by itself, soon; at most the caps'
+		 * worth of them are queued.
+		 */
+		freed = registry.maps_freed;
+		mutex_unlock(&registry.mutex);
+		if (wait_var_event_killable(&registry.maps_freed,
+					    READ_ONCE(registry.maps_freed) !=
+					    freed)) {
+			ret = -EINTR;
+			goto out;
+		}
+		mutex_lock(&registry.mutex);
+	}
 	ns = ns_find(ipc);
-	if (find_linked(ipc, name)) {
-		ret = -EEXIST;
-	} else if (registry.maps >= READ_ONCE(max_maps)) {
-		ret = -ENOSPC;
-	} else if (cap && (!max_bytes || registry.reserved_bytes > cap ||
-			   max_bytes > cap - registry.reserved_bytes)) {
-		ret = -ENOSPC;
-	} else if (check_add_overflow(registry.reserved_bytes, max_bytes,
-				      &reserved)) {
-		/* The sum must stay exact for a cap set later to hold. */
-		ret = -ENOSPC;
-	} else if (!is_default && !user_has_room(u, max_bytes)) {
-		ret = -EDQUOT;
-	} else {
+	if (!ret) {
 		/* In the caller's context: the map charges its memcg. */
 		map = syncmap_create(&params);
 		ret = PTR_ERR_OR_ZERO(map);
@@ -409,7 +480,7 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 			map->owner = nm;
 			syncmap_set_name(map, nm->name);
 			registry.maps++;
-			registry.reserved_bytes = reserved;
+			registry.reserved_bytes += max_bytes;
 			if (!is_default && !u) {
 				u = spare;
 				spare = NULL;
@@ -440,6 +511,7 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 		}
 	}
 	mutex_unlock(&registry.mutex);
+out:
 	kfree(spare_ns);
 	kfree(spare);
 	if (ret)
@@ -460,13 +532,17 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
  *        have destroyed it and created another under the name meanwhile.
  *
  * The fsuid and fsgid @file was opened with own the map; its memory is
- * charged to the memory cgroup of the calling task.
+ * charged to the memory cgroup of the calling task.  Maps being freed
+ * count against the caps: if only they stand in the way, waits for their
+ * frees to end.
  *
- * Context: Process context; may sleep.  Takes the registry mutex.
+ * Context: Process context; may sleep, killable, until maps being freed
+ * are.  Takes the registry mutex.
  * Return: 0; -EEXIST if the name is taken in @ipc; -ENOSPC if the
- * module's cap on maps or on their total memory would be exceeded;
- * -EDQUOT if the owner's share of them (max_maps_per_user,
- * max_bytes_per_user) would be; -ENOMEM.
+ * module's cap on maps or on their total memory would be exceeded by maps
+ * alive; -EDQUOT if the owner's share of them (max_maps_per_user,
+ * max_bytes_per_user) would be; -EINTR if a fatal signal ended the wait;
+ * -ENOMEM.
  */
 int syncmap_registry_create(const struct file *file, struct ipc_namespace *ipc,
 			    const char *name, umode_t mode, u64 max_entries,
