@@ -1955,6 +1955,8 @@ static int bench_promote_time(u64 n)
 	map = syncmap_create(NULL);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
+	/* Its lock_hold_max_ns: holds are timed only when asked. */
+	syncmap_time_lock_holds(true);
 	for (i = 0; i < n && !ret; i++) {
 		ret = sm_store(map, i, i);
 		if (!(i & 1023))
@@ -1981,6 +1983,7 @@ static int bench_promote_time(u64 n)
 		n, promote_ns, rebuild_ns, st.promotions, st.dirty_rebuilds,
 		st.rebuild_copied, st.lock_hold_max_ns);
 out:
+	syncmap_time_lock_holds(false);
 	syncmap_destroy(map);
 	return ret;
 }

@@ -100,6 +100,7 @@ int syncmap_clear(struct syncmap *map);
 u64 syncmap_len(struct syncmap *map);
 void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats);
 void syncmap_reset_stats(struct syncmap *map);
+void syncmap_time_lock_holds(bool on);
 int syncmap_compact(struct syncmap *map);
 int syncmap_set_policy(struct syncmap *map,
 		       const struct syncmap_policy *policy);

@@ -8,6 +8,12 @@
 #include "dev.h"
 #include "map.h"
 #include "registry.h"
+#include "syncmap.h"
+
+static bool time_lock_holds;
+module_param(time_lock_holds, bool, 0444);
+MODULE_PARM_DESC(time_lock_holds,
+		 "record each map's longest spinlock hold in its stats (lock_hold_max_ns); off by default: it reads the clock twice per hold");
 
 static int __init syncmap_init(void)
 {
@@ -23,6 +29,8 @@ static int __init syncmap_init(void)
 	ret = syncmap_dev_init();
 	if (ret)
 		goto registry_exit;
+	if (time_lock_holds)
+		syncmap_time_lock_holds(true);
 	pr_debug("loaded\n");
 	return 0;
 
@@ -37,6 +45,8 @@ debugfs_exit:
 static void __exit syncmap_exit(void)
 {
 	syncmap_dev_exit();
+	if (time_lock_holds)
+		syncmap_time_lock_holds(false);
 	syncmap_registry_exit();
 	syncmap_debugfs_exit();
 	syncmap_core_exit();

@@ -9,6 +9,7 @@
  */
 #include <linux/export.h>
 #include <linux/jhash.h>
+#include <linux/jump_label.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/memcontrol.h>
@@ -27,20 +28,57 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
+/*
+ * Timing every hold of the lock costs two local_clock() reads per trip
+ * through it, on every slow path: it is done only while someone asked
+ * for lock_hold_max_ns (syncmap_time_lock_holds()).  Otherwise the stat
+ * stays where it was, 0 after a reset.
+ */
+static DEFINE_STATIC_KEY_FALSE(syncmap_lock_timing);
+
+/**
+ * syncmap_time_lock_holds() - time the maps' spinlock holds, or stop
+ * @on: true to start (the calls nest), false to undo one start.
+ *
+ * While on, every map records its longest spinlock hold in the stats'
+ * lock_hold_max_ns.  Holds that began before the start are not counted.
+ *
+ * Context: Process context; sleeps.
+ */
+void syncmap_time_lock_holds(bool on)
+{
+	if (on)
+		static_branch_inc(&syncmap_lock_timing);
+	else
+		static_branch_dec(&syncmap_lock_timing);
+}
+EXPORT_SYMBOL_GPL(syncmap_time_lock_holds);
+
 static void map_lock(struct syncmap *map)
 	__acquires(&map->lock)
 {
 	spin_lock_bh(&map->lock);
-	map->lock_taken_ns = local_clock();
+	/* 0: this hold is not timed, even if timing starts before it ends. */
+	map->lock_taken_ns = static_branch_unlikely(&syncmap_lock_timing) ?
+			     local_clock() : 0;
+}
+
+static void map_lock_hold_end(struct syncmap *map)
+{
+	u64 held;
+
+	if (!map->lock_taken_ns)
+		return;
+	held = local_clock() - map->lock_taken_ns;
+	if (held > map->lock_hold_max_ns)
+		map->lock_hold_max_ns = held;
 }
 
 static void map_unlock(struct syncmap *map)
 	__releases(&map->lock)
 {
-	u64 held = local_clock() - map->lock_taken_ns;
-
-	if (held > map->lock_hold_max_ns)
-		map->lock_hold_max_ns = held;
+	if (static_branch_unlikely(&syncmap_lock_timing))
+		map_lock_hold_end(map);
 	spin_unlock_bh(&map->lock);
 }
 
