@@ -225,7 +225,9 @@ struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
 	if (!e)
 		return NULL;
 	RCU_INIT_POINTER(e->p, NULL);
-	refcount_inc(&epoch->ref);
+	/* NULL: the inserter sets it, under the map's lock. */
+	if (epoch)
+		refcount_inc(&epoch->ref);
 	e->epoch = epoch;
 	refcount_set(&e->ref, 1);
 	e->key_len = key_len;
@@ -242,7 +244,8 @@ static void syncmap_entry_release(struct syncmap *map, struct syncmap_entry *e)
 	percpu_counter_add_batch(&map->bytes,
 				 -(s64)syncmap_entry_size(e->key_len),
 				 SYNCMAP_VALUE_MAX);
-	syncmap_epoch_put(e->epoch);
+	if (e->epoch)
+		syncmap_epoch_put(e->epoch);
 	kvfree(e);
 }
 

@@ -99,10 +99,12 @@ static struct syncmap_table *read_stable(struct syncmap *map)
 					 lockdep_is_held(&map->mutex));
 }
 
+/* Clear replaces the epoch holding both the mutex and the lock. */
 static struct syncmap_epoch *epoch_current(struct syncmap *map)
 {
 	return rcu_dereference_protected(map->epoch,
-					 lockdep_is_held(&map->mutex));
+					 lockdep_is_held(&map->mutex) ||
+					 lockdep_is_held(&map->lock));
 }
 
 /*
@@ -484,27 +486,42 @@ EXPORT_SYMBOL_GPL(syncmap_load);
  * Make sure the dirty table, if present, can take one more entry without
  * allocating under the lock: grow it into a bigger copy if not.
  *
- * Only mutex holders change the dirty table's slots, so the copy is made
- * without the lock; a load may meanwhile promote the table we copied, in
- * which case the copy is dropped.
+ * The copy is made without the lock, the dirty table frozen: writers
+ * that do not hold the mutex change its key set only when it is not
+ * (dirty_writable_locked()), and other writers wait for the mutex.  A
+ * load may meanwhile promote the table we copied, in which case the copy
+ * is dropped.
  */
 static int dirty_reserve(struct syncmap *map)
 {
 	struct syncmap_table *dirty, *bigger, *unused;
 	struct syncmap_entry *e;
-	unsigned int i;
+	unsigned int i, count;
 
+	lockdep_assert_held(&map->mutex);
 	map_lock(map);
 	dirty = map->dirty;
 	if (!dirty || syncmap_table_has_room(dirty)) {
 		map_unlock(map);
 		return 0;
 	}
+	count = dirty->count;
 	map_unlock(map);
 
-	bigger = syncmap_table_new(map, dirty->count * 2);
+	bigger = syncmap_table_new(map, count * 2);
 	if (!bigger)
 		return -ENOMEM;
+
+	map_lock(map);
+	if (map->dirty != dirty) {
+		/* Promoted meanwhile: nothing to grow. */
+		map_unlock(map);
+		syncmap_table_free(bigger);
+		return 0;
+	}
+	map->dirty_frozen = true;
+	map_unlock(map);
+
 	for (i = 0; i <= dirty->mask; i++) {
 		e = dirty->slots[i].entry;
 		if (e)
@@ -522,6 +539,7 @@ static int dirty_reserve(struct syncmap *map)
 	} else {
 		unused = bigger;
 	}
+	map->dirty_frozen = false;
 	map_unlock(map);
 	syncmap_table_free(unused);
 	return 0;
@@ -539,6 +557,7 @@ static int dirty_rebuild(struct syncmap *map)
 	unsigned int i, copied = 0, expunged = 0;
 	struct syncmap_entry *e;
 
+	lockdep_assert_held(&map->mutex);
 	/* Room for the new key, and some more before the first growth. */
 	dirty = syncmap_table_new(map, read->count + 1 + read->count / 8);
 	if (!dirty)
@@ -587,6 +606,7 @@ static struct syncmap_table *table_copy_secure(struct syncmap *map,
 	struct syncmap_entry *e;
 	unsigned int i;
 
+	lockdep_assert_held(&map->mutex);
 	if (!t)
 		return NULL;
 	t->secure = true;
@@ -620,13 +640,20 @@ static void switch_to_hsiphash(struct syncmap *map)
 		map_lock(map);
 		read = read_locked(map);
 		refcount_inc(&read->ref);	/* the map holds one */
-		/* Stays ours: only a promotion (to be read) moves it. */
+		/*
+		 * Stays ours: only a promotion (to be read) moves it, and
+		 * frozen, only mutex holders change its key set.
+		 */
 		dirty = map->dirty;
+		map->dirty_frozen = true;
 		map_unlock(map);
 
 		new_read = table_copy_secure(map, read);
 		new_dirty = dirty ? table_copy_secure(map, dirty) : NULL;
 		if (!new_read || (dirty && !new_dirty)) {
+			map_lock(map);
+			map->dirty_frozen = false;
+			map_unlock(map);
 			syncmap_table_put(new_read);
 			syncmap_table_put(new_dirty);
 			syncmap_table_put(read);
@@ -634,6 +661,7 @@ static void switch_to_hsiphash(struct syncmap *map)
 		}
 
 		map_lock(map);
+		map->dirty_frozen = false;
 		if (read_locked(map) == read && map->dirty == dirty)
 			break;
 		/* A load promoted meanwhile: once, as the dirty is gone. */
@@ -659,9 +687,23 @@ static void switch_to_hsiphash(struct syncmap *map)
 /* Let go of the mutex, switching the hash first if a probe ran long. */
 static void map_mutex_unlock(struct syncmap *map)
 {
-	if (unlikely(map->flooded) && !map->secure)
+	lockdep_assert_held(&map->mutex);
+	/* Set under the lock by an insert that need not hold the mutex. */
+	if (unlikely(READ_ONCE(map->flooded)) && !map->secure)
 		switch_to_hsiphash(map);
 	mutex_unlock(&map->mutex);
+}
+
+/*
+ * After an insert made without the mutex: a probe that ran long asks the
+ * mutex holder to switch the hash, so become one.
+ */
+static void map_flood_check(struct syncmap *map)
+{
+	if (likely(!READ_ONCE(map->flooded)) || READ_ONCE(map->secure))
+		return;
+	mutex_lock(&map->mutex);
+	map_mutex_unlock(map);
 }
 
 enum syncmap_found {
@@ -671,92 +713,156 @@ enum syncmap_found {
 };
 
 /*
+ * Whether a writer that does not hold the mutex may change the dirty
+ * table's key set now: it is present, has room for one more entry, and
+ * no mutex holder is copying it (dirty_reserve(), switch_to_hsiphash()).
+ */
+static bool dirty_writable_locked(struct syncmap *map)
+	__must_hold(&map->lock)
+{
+	lockdep_assert_held(&map->lock);
+	return map->dirty && !map->dirty_frozen &&
+	       syncmap_table_has_room(map->dirty);
+}
+
+/*
+ * For the holder of the mutex: a dirty table that can take one more
+ * entry, Go's dirtyLocked() if there is none.  Writers without the mutex
+ * may fill it again before we take the lock: callers check again.
+ */
+static int dirty_prepare(struct syncmap *map)
+{
+	struct syncmap_table *dirty;
+
+	lockdep_assert_held(&map->mutex);
+	map_lock(map);
+	dirty = map->dirty;
+	map_unlock(map);
+	/* Absent stays absent until we build it: only mutex holders do. */
+	return dirty ? dirty_reserve(map) : dirty_rebuild(map);
+}
+
+/*
+ * An entry for a key that may be new, made before any lock, or NULL if
+ * the map is full.  Its epoch is set when it is inserted, under the lock,
+ * so a clear in between cannot leave it counted in the wrong epoch.
+ */
+static int entry_prepare(struct syncmap *map, const void *key, u32 key_len,
+			 struct syncmap_entry **fresh)
+{
+	if (map->max_entries &&
+	    atomic_long_read(&map->entries) >= map->max_entries)
+		return -ENOSPC;
+	*fresh = syncmap_entry_new(map, NULL, key, key_len);
+	return *fresh ? 0 : -ENOMEM;
+}
+
+/*
  * The locked part shared by Swap and LoadOrStore: find the key in the read
  * table (unexpunging it into the dirty table), or in the dirty table, or
- * insert a new entry holding @nv.  Called with the mutex held; returns
- * with the lock held and the entry in *@ep, or with an error and nothing
- * changed.  Every allocation happens before the lock is taken.
+ * insert *@freshp, a new entry (made now if NULL), holding @nv.
+ *
+ * Called and returns with the lock held, whatever it returns; drops it
+ * to allocate, and to take the mutex when the dirty table must be built
+ * or grown first (then *@mutexed is set, and the caller lets go of the
+ * mutex after the lock).  Returns where the entry was found, in *@ep, or
+ * INSERTED with *@freshp now NULL; or an error with nothing changed.
+ * The caller discards an unused *@freshp after the lock.
  */
 static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 				 const void *key, u32 key_len,
 				 struct syncmap_value *nv,
+				 struct syncmap_entry **freshp, bool *mutexed,
 				 struct syncmap_entry **ep)
-	__acquires(&map->lock)
+	__must_hold(&map->lock)
 {
-	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_entry *e, *fresh = *freshp;
+	struct syncmap_epoch *epoch;
 	struct syncmap_table *read;
 	int ret;
 
-	/* Only a mutex holder switches the hash: it stays for the loop. */
-	hash = hash_now(map, hash, secure, key, key_len);
+	lockdep_assert_held(&map->lock);
 	for (;;) {
-		ret = dirty_reserve(map);
-		if (ret)
-			goto fail;
-
-		map_lock(map);
+		/* The hash switches with the lock held: each pass checks. */
+		hash = hash_now(map, hash, secure, key, key_len);
+		secure = map->secure;
 		read = read_locked(map);
 		e = syncmap_table_lookup(read, hash, key, key_len);
+		if (!e && map->dirty) {
+			e = syncmap_table_lookup(map->dirty, hash, key,
+						 key_len);
+			if (e) {
+				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+				*ep = e;
+				return FOUND_IN_DIRTY;
+			}
+		}
 		if (e) {
+			/* Only lock holders unexpunge: it stays expunged. */
+			if (rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED)
+				break;
 			/* Go's unexpungeLocked(): back into the dirty table. */
-			if (syncmap_entry_cas(e, SYNCMAP_EXPUNGED, NULL)) {
-				refcount_inc(&e->ref);
-				syncmap_table_insert(map->dirty, hash, e);
+			if (dirty_writable_locked(map)) {
+				if (syncmap_entry_cas(e, SYNCMAP_EXPUNGED,
+						      NULL)) {
+					refcount_inc(&e->ref);
+					syncmap_table_insert(map->dirty, hash,
+							     e);
+				}
+				break;
 			}
-			ret = FOUND_IN_READ;
-			break;
-		}
-		e = map->dirty ? syncmap_table_lookup(map->dirty, hash, key,
-						      key_len) : NULL;
-		if (e) {
-			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
-			ret = FOUND_IN_DIRTY;
-			break;
-		}
-
-		/* A new key: its entry first, then a dirty table for it. */
-		if (!fresh) {
+		} else if (!fresh) {
+			/* A new key after all: its entry first. */
 			map_unlock(map);
-			if (map->max_entries &&
-			    atomic_long_read(&map->entries) >= map->max_entries) {
-				ret = -ENOSPC;
-				goto fail;
-			}
-			fresh = syncmap_entry_new(map, epoch_current(map), key,
-						  key_len);
-			if (!fresh) {
-				ret = -ENOMEM;
-				goto fail;
-			}
-			continue;
-		}
-		if (!map->dirty) {
-			map_unlock(map);
-			ret = dirty_rebuild(map);
+			ret = entry_prepare(map, key, key_len, &fresh);
+			map_lock(map);
 			if (ret)
-				goto fail;
+				return ret;
+			*freshp = fresh;
 			continue;
+		} else if (dirty_writable_locked(map)) {
+			if (!read->amended)
+				WRITE_ONCE(read->amended, true);
+			epoch = epoch_current(map);
+			refcount_inc(&epoch->ref);
+			fresh->epoch = epoch;
+			rcu_assign_pointer(fresh->p, nv);
+			syncmap_entry_live_add(fresh, 1);
+			syncmap_table_insert(map->dirty, hash, fresh);
+			WRITE_ONCE(map->new_keys, map->new_keys + 1);
+			*freshp = NULL;
+			*ep = fresh;
+			return INSERTED;
 		}
-		if (!read->amended)
-			WRITE_ONCE(read->amended, true);
-		rcu_assign_pointer(fresh->p, nv);
-		syncmap_entry_live_add(fresh, 1);
-		syncmap_table_insert(map->dirty, hash, fresh);
-		WRITE_ONCE(map->new_keys, map->new_keys + 1);
-		*ep = fresh;
-		return INSERTED;
+
+		/* The dirty table is absent, full or being copied. */
+		map_unlock(map);
+		if (!*mutexed) {
+			mutex_lock(&map->mutex);
+			*mutexed = true;
+		}
+		ret = dirty_prepare(map);
+		map_lock(map);
+		if (ret)
+			return ret;
 	}
-
-	if (fresh)
-		syncmap_entry_discard(map, fresh);
 	*ep = e;
-	return ret;
+	return FOUND_IN_READ;
+}
 
-fail:
+/*
+ * After find_or_insert_locked() and the lock: discard the entry it did
+ * not use, let go of the mutex it took.  Outside RCU: it may sleep.
+ */
+static void find_or_insert_done(struct syncmap *map, bool mutexed,
+				struct syncmap_entry *fresh)
+{
 	if (fresh)
 		syncmap_entry_discard(map, fresh);
-	__acquire(&map->lock);	/* for sparse: the error path holds nothing */
-	return ret;
+	if (mutexed)
+		map_mutex_unlock(map);
+	else
+		map_flood_check(map);
 }
 
 /*
@@ -766,10 +872,10 @@ fail:
 static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 		    struct syncmap_value *nv, struct syncmap_value **old)
 {
+	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_table *read;
 	struct syncmap_value *p;
-	struct syncmap_entry *e;
-	bool secure;
+	bool secure, mutexed = false;
 	u32 hash;
 	int ret;
 
@@ -793,24 +899,25 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	}
 	rcu_read_unlock();
 
-	mutex_lock(&map->mutex);
-	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv, &e);
-	if (ret < 0) {
-		__release(&map->lock);
-		map_mutex_unlock(map);
-		return ret;
-	}
-	/* It may allocate, so it runs outside RCU; the lock keeps @e. */
-	rcu_read_lock();
+	/* Likely a new key: its entry before the lock (NULL: made later). */
+	if (!e)
+		entry_prepare(map, key, key_len, &fresh);
+	map_lock(map);
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
+				    &fresh, &mutexed, &e);
 	p = NULL;
-	if (ret != INSERTED) {
+	if (ret >= 0 && ret != INSERTED) {
+		/* The lock keeps @e; RCU for the annotations. */
+		rcu_read_lock();
 		p = unrcu_pointer(xchg(&e->p, RCU_INITIALIZER(nv)));
+		rcu_read_unlock();
 		if (!p)
 			syncmap_entry_live_add(e, 1);
 	}
 	map_unlock(map);
-	rcu_read_unlock();
-	map_mutex_unlock(map);
+	find_or_insert_done(map, mutexed, fresh);
+	if (ret < 0)
+		return ret;
 	*old = p;
 	return 0;
 }
@@ -1026,10 +1133,10 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 			  const void *value, u32 value_len,
 			  void *buf, u32 size, u32 *len)
 {
+	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_value *nv, *actual = NULL;
+	bool loaded = false, secure, mutexed = false;
 	struct syncmap_table *read;
-	struct syncmap_entry *e;
-	bool loaded = false, secure;
 	u32 hash;
 	int ret;
 
@@ -1067,15 +1174,19 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 		goto done;
 	rcu_read_unlock();
 
-	mutex_lock(&map->mutex);
-	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv, &e);
+	/* Likely a new key: its entry before the lock (NULL: made later). */
+	if (!e)
+		entry_prepare(map, key, key_len, &fresh);
+	map_lock(map);
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
+				    &fresh, &mutexed, &e);
 	if (ret < 0) {
-		__release(&map->lock);
-		map_mutex_unlock(map);
+		map_unlock(map);
+		find_or_insert_done(map, mutexed, fresh);
 		syncmap_value_put(map, nv);
 		return ret;
 	}
-	/* It may allocate, so it runs outside RCU; the lock keeps @e. */
+	/* The lock keeps @e; then RCU keeps @actual. */
 	rcu_read_lock();
 	if (ret == INSERTED) {
 		actual = nv;
@@ -1086,11 +1197,16 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 			miss_locked(map, true);
 	}
 	map_unlock(map);
-	map_mutex_unlock(map);
+	/* Still inside the read-side section: @actual cannot be freed. */
+	ret = copy_value(actual, buf, size, len);
+	rcu_read_unlock();
+	find_or_insert_done(map, mutexed, fresh);
+	goto out;
 done:
 	/* Still inside the read-side section: @actual cannot be freed. */
 	ret = copy_value(actual, buf, size, len);
 	rcu_read_unlock();
+out:
 	if (loaded)
 		syncmap_value_put(map, nv);
 	else

@@ -4,10 +4,11 @@
  *
  * Locking, in the order taken (docs/design.md says why):
  *
- *   map->mutex   serialises everything that changes the key set of the
- *                dirty table or builds one: the new-key path, unexpunge,
- *                load-and-delete of a dirty-only key, clear, compaction.
- *                Sleeps; process context only.
+ *   map->mutex   serialises what copies or replaces a table: the dirty
+ *                rebuild and growth, the hash switch, clear, compaction;
+ *                and load-and-delete of a dirty-only key.  New keys and
+ *                unexpunges take it only when the dirty table is absent,
+ *                full or frozen (being copied).  Sleeps; process context.
  *   map->lock    softirq-safe spinlock over the O(1) state loads touch:
  *                misses, the dirty pointer and its slots, the read
  *                pointer and its amended flag.  Held only for O(1) work.
@@ -86,13 +87,15 @@ struct syncmap {
 	 */
 	bool secure;
 	/* A table insert probed too far: switch to hsiphash(). */
-	bool flooded;				/* under mutex */
+	bool flooded;				/* set under lock */
+	/* A mutex holder copies the dirty table: see dirty_reserve(). */
+	bool dirty_frozen;			/* under lock */
 
 	struct mutex mutex;			/* see the top of this file */
 	u64 dirty_rebuilds;			/* under mutex */
 	u64 rebuild_copied;			/* under mutex */
 	u64 rebuild_expunged;			/* under mutex */
-	u64 new_keys;				/* under mutex */
+	u64 new_keys;				/* under lock */
 	u64 compactions;			/* under mutex */
 
 	/*

@@ -224,7 +224,8 @@ bool syncmap_table_has_room(const struct syncmap_table *t)
  * A jhash() table whose probe grows past %SYNCMAP_PROBE_MAX marks its
  * map flooded, for the mutex holder to switch it to hsiphash().
  *
- * Context: The map's mutex held.
+ * Context: The map's lock held (a dirty table), or the map's mutex (a
+ * table nobody else can see yet).
  */
 void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e)
@@ -236,7 +237,7 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 		probes++;
 	}
 	if (unlikely(probes > SYNCMAP_PROBE_MAX) && !t->secure)
-		t->map->flooded = true;
+		WRITE_ONCE(t->map->flooded, true);
 	t->slots[i].entry = e;
 	t->count++;
 }

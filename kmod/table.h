@@ -3,10 +3,10 @@
  * syncmap: the hash tables behind the read and dirty maps.
  *
  * An open-addressing table of entry pointers with linear probing.  A table
- * is mutable only while it is the dirty table (under the map's lock, by
- * the holder of the map's mutex); once promoted to be the read table it
- * never changes again, so lock-free readers walk it without any barrier
- * beyond the rcu_dereference() that found it.
+ * is mutable only while it is the dirty table (under the map's lock; see
+ * kmod/map.h for who may change its key set); once promoted to be the
+ * read table it never changes again, so lock-free readers walk it without
+ * any barrier beyond the rcu_dereference() that found it.
  */
 #ifndef _SYNCMAP_TABLE_H
 #define _SYNCMAP_TABLE_H
