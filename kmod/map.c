@@ -83,6 +83,7 @@ static void map_unlock(struct syncmap *map)
 }
 
 static struct syncmap_table *read_locked(struct syncmap *map)
+	__must_hold(&map->lock)
 {
 	return rcu_dereference_protected(map->read,
 					 lockdep_is_held(&map->lock));
@@ -91,12 +92,15 @@ static struct syncmap_table *read_locked(struct syncmap *map)
 /*
  * The read table as seen by the holder of the mutex while the dirty table
  * is absent: only a promotion, which needs a dirty table, or a mutex holder
- * can replace it then.
+ * can replace it then.  It is written under the lock: the mutex alone
+ * keeps it only while there is no dirty table to promote.
  */
 static struct syncmap_table *read_stable(struct syncmap *map)
 {
 	return rcu_dereference_protected(map->read,
-					 lockdep_is_held(&map->mutex));
+					 lockdep_is_held(&map->lock) ||
+					 (lockdep_is_held(&map->mutex) &&
+					  !READ_ONCE(map->dirty)));
 }
 
 /* Clear replaces the epoch holding both the mutex and the lock. */
@@ -239,10 +243,12 @@ static void stat_read_lookup(struct syncmap *map, bool hit)
  * Misses dominating by more than 2x: promote sooner (halve it).
  */
 static void adapt_locked(struct syncmap *map)
+	__must_hold(&map->lock)
 {
 	struct syncmap_policy *p = &map->policy;
 	u64 misses = map->misses;
 
+	lockdep_assert_held(&map->lock);
 	if (!p->adaptive)
 		return;
 	if (map->cycle_copied > 2 * misses && p->scale < ADAPT_MAX)
@@ -253,10 +259,13 @@ static void adapt_locked(struct syncmap *map)
 
 /* The number of misses that promotes the dirty table. */
 static u64 threshold_locked(const struct syncmap *map)
+	__must_hold(&map->lock)
 {
 	const struct syncmap_policy *p = &map->policy;
-	u64 t = map->dirty->count;
+	u64 t;
 
+	lockdep_assert_held(&map->lock);
+	t = map->dirty->count;
 	t *= p->multiplier ? p->multiplier : 1;
 	if (p->adaptive)
 		t = t * p->scale / ADAPT_ONE;
@@ -272,10 +281,12 @@ static u64 threshold_locked(const struct syncmap *map)
  * amended after it.  @reason is one of SYNCMAP_PROMOTE_*.
  */
 static void promote_locked(struct syncmap *map, int reason)
+	__must_hold(&map->lock)
 {
 	struct syncmap_table *old = read_locked(map);
 	struct syncmap_table *dirty = map->dirty;
 
+	lockdep_assert_held(&map->lock);
 	trace_promote(map, reason, dirty->count, map->misses);
 	if (reason == SYNCMAP_PROMOTE_MISSES) {
 		adapt_locked(map);
@@ -300,6 +311,7 @@ static void promote_locked(struct syncmap *map, int reason)
  * misses >= len(dirty), unless the map's policy says otherwise.
  */
 static void miss_locked(struct syncmap *map, bool found)
+	__must_hold(&map->lock)
 {
 	u64 threshold;
 
@@ -967,6 +979,7 @@ full:
 static struct syncmap_value *value_locked(struct syncmap *map,
 					  const void *key, u32 key_len,
 					  bool *in_dirty)
+	__must_hold(&map->lock)
 {
 	/* A rare path (no memory): the hash is simply computed again. */
 	u32 hash = key_hash(map, map->secure, key, key_len);
