@@ -558,6 +558,69 @@ static int dirty_reserve(struct syncmap *map)
 }
 
 /*
+ * Go's tryExpungeLocked(): a deleted entry (nil) becomes expunged; true if
+ * it is expunged.  A live entry is only read: a compare-and-exchange
+ * that fails still takes its cache line from every CPU that loads it.
+ */
+static bool entry_try_expunge(struct syncmap_entry *e)
+{
+	struct syncmap_value *p = rcu_access_pointer(e->p);
+
+	while (!p) {
+		if (syncmap_entry_try_cmpxchg(e, &p, SYNCMAP_EXPUNGED))
+			return true;
+	}
+	return p == SYNCMAP_EXPUNGED;
+}
+
+/*
+ * dirty_rebuild() into @dirty, whose slots hash as @read's: each entry
+ * goes where it is in @read, which needs no hash.  Expunged entries are
+ * copied too, then taken out one at a time, which leaves the probe
+ * sequences as sequential deletes would (syncmap_table_remove_at()):
+ * only the entries after each hole are hashed again.
+ */
+static void dirty_copy_slots(struct syncmap_table *dirty,
+			     struct syncmap_table *read,
+			     unsigned int *copied, unsigned int *expunged)
+{
+	struct syncmap_entry *e;
+	unsigned int i;
+
+	for (i = 0; i <= read->mask; i++) {
+		e = read->slots[i].entry;
+		if (e) {
+			dirty->slots[i].entry = e;
+			if (entry_try_expunge(e))
+				(*expunged)++;
+			else
+				refcount_inc(&e->ref);
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	dirty->count = read->count;
+	*copied = read->count - *expunged;
+	if (!*expunged)
+		return;
+	/*
+	 * Expunged now stays expunged: only lock holders unexpunge, into a
+	 * dirty table, and there is none yet.
+	 */
+	for (i = 0; i <= dirty->mask;) {
+		e = dirty->slots[i].entry;
+		if (e && rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED) {
+			/* Its reference stays with @read; look at @i again. */
+			syncmap_table_remove_at(dirty, i);
+			continue;
+		}
+		i++;
+		if ((i & 1023) == 0)
+			cond_resched();
+	}
+}
+
+/*
  * Go's dirtyLocked(): build a dirty table from the read table, expunging
  * deleted entries instead of copying them.  O(n), so under the mutex
  * alone: with the dirty table absent, loads never take the lock and
@@ -566,21 +629,33 @@ static int dirty_reserve(struct syncmap *map)
 static int dirty_rebuild(struct syncmap *map)
 {
 	struct syncmap_table *read = read_stable(map), *dirty;
-	unsigned int i, copied = 0, expunged = 0;
+	unsigned int i, want, slots, copied = 0, expunged = 0;
 	struct syncmap_entry *e;
 
 	lockdep_assert_held(&map->mutex);
 	/* Room for the new key, and some more before the first growth. */
-	dirty = syncmap_table_new(map, read->count + 1 + read->count / 8);
+	want = read->count + 1 + read->count / 8;
+	/*
+	 * As many slots as the read table if they take that many at the
+	 * most load (3/4) and are at least a quarter used: then the slots
+	 * are copied where they are, with no hashing (dirty_copy_slots()).
+	 */
+	slots = read->mask + 1;
+	if ((u64)want * 4 <= (u64)slots * 3 && read->count >= slots / 4)
+		want = slots / 4 * 3 - 1;
+	dirty = syncmap_table_new(map, want);
 	if (!dirty)
 		return -ENOMEM;
 
+	if (dirty->mask == read->mask && dirty->secure == read->secure) {
+		dirty_copy_slots(dirty, read, &copied, &expunged);
+		goto publish;
+	}
 	for (i = 0; i <= read->mask; i++) {
 		e = read->slots[i].entry;
 		if (!e)
 			continue;
-		if (syncmap_entry_cas(e, NULL, SYNCMAP_EXPUNGED) ||
-		    rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED) {
+		if (entry_try_expunge(e)) {
 			expunged++;
 		} else {
 			refcount_inc(&e->ref);
@@ -592,6 +667,7 @@ static int dirty_rebuild(struct syncmap *map)
 			cond_resched();
 	}
 
+publish:
 	map_lock(map);
 	WARN_ON_ONCE(map->dirty);
 	map->dirty = dirty;
@@ -2033,7 +2109,7 @@ int syncmap_compact(struct syncmap *map)
 	read = read_stable(map);
 	for (i = 0; i <= read->mask; i++) {
 		e = read->slots[i].entry;
-		if (e && !syncmap_entry_cas(e, NULL, SYNCMAP_EXPUNGED))
+		if (e && !entry_try_expunge(e))
 			keep++;
 		if ((i & 1023) == 1023)
 			cond_resched();

@@ -254,7 +254,7 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len)
 {
-	unsigned int i = hash & t->mask, j, home;
+	unsigned int i = hash & t->mask;
 	struct syncmap_entry *e;
 
 	for (;; i = (i + 1) & t->mask) {
@@ -264,6 +264,18 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 			break;
 	}
 	e = t->slots[i].entry;
+	syncmap_table_remove_at(t, i);
+	return e;
+}
+
+/**
+ * syncmap_table_remove_at() - empty a slot, keeping every probe sequence
+ * @t: a table no lock-free reader can see.
+ * @i: the slot, which holds an entry; the caller keeps its reference.
+ */
+void syncmap_table_remove_at(struct syncmap_table *t, unsigned int i)
+{
+	unsigned int j, home;
 
 	/*
 	 * Shift back every later member of the cluster whose home slot is
@@ -278,7 +290,6 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 	}
 	t->slots[i].entry = NULL;
 	t->count--;
-	return e;
 }
 
 int syncmap_table_init(void)

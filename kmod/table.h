@@ -82,6 +82,7 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 			  struct syncmap_entry *e);
 struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len);
+void syncmap_table_remove_at(struct syncmap_table *t, unsigned int i);
 size_t syncmap_table_bytes(const struct syncmap_table *t);
 
 /* The hash of @e's key in @t (kmod/map.c): for upkeep, not look-ups. */
