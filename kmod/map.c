@@ -1321,64 +1321,102 @@ static struct syncmap_value *entry_delete(struct syncmap_entry *e)
 }
 
 /*
+ * The locked part of LoadAndDelete, for a key the amended read table
+ * lacks (its hash was @hash for a table whose secure was @secure): Go's
+ * look-up under the lock, removing the key from the dirty table and
+ * counting a miss.  Returns the entry found, or NULL; *@removed is set
+ * when it was taken out of the dirty table, and *@limbo to where its
+ * reference waits for a grace period (retire_removed()).  Called and
+ * returns inside rcu_read_lock(), which it leaves to allocate.
+ *
+ * The lock alone guards the dirty table's key set, but for a mutex
+ * holder copying it (dirty_frozen): then wait for the mutex.
+ */
+static noinline struct syncmap_entry *
+load_and_delete_missed(struct syncmap *map, u32 hash, bool secure,
+		       const void *key, u32 key_len,
+		       struct syncmap_table **limbo,
+		       struct syncmap_entry **removed)
+{
+	struct syncmap_table *read;
+	struct syncmap_entry *e;
+	bool mutexed = false;
+
+	rcu_read_unlock();
+	*limbo = syncmap_table_new_limbo(map);
+	rcu_read_lock();
+	map_lock(map);
+	if (unlikely(map->dirty_frozen)) {
+		map_unlock(map);
+		rcu_read_unlock();
+		/* Only mutex holders freeze it: not frozen while we hold it. */
+		mutex_lock(&map->mutex);
+		mutexed = true;
+		rcu_read_lock();
+		map_lock(map);
+	}
+	hash = hash_now(map, hash, secure, key, key_len);
+	read = read_locked(map);
+	e = syncmap_table_lookup(read, hash, key, key_len);
+	if (!e && read->amended) {
+		e = syncmap_table_remove(map->dirty, hash, key, key_len);
+		if (e)
+			stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+		*removed = e;
+		miss_locked(map, e);
+	}
+	map_unlock(map);
+	if (mutexed)
+		mutex_unlock(&map->mutex);
+	return e;
+}
+
+/*
+ * Whoever found @removed in the dirty table under the lock may use it
+ * until their read-side section ends: its reference waits for a grace
+ * period in the limbo table, or here if there is none.
+ */
+static noinline void retire_removed(struct syncmap *map,
+				    struct syncmap_table *limbo,
+				    struct syncmap_entry *removed)
+{
+	if (removed && limbo) {
+		syncmap_table_insert(limbo, 0, removed);
+		syncmap_table_put(limbo);
+		return;
+	}
+	if (limbo)
+		syncmap_table_free(limbo);
+	if (removed) {
+		synchronize_rcu();
+		syncmap_entry_put(removed);
+	}
+}
+
+/*
  * Go's LoadAndDelete.  Returns the removed value with the entry's
  * reference passed to the caller, or NULL.
  */
 static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 						 const void *key, u32 key_len)
 {
-	struct syncmap_table *read, *limbo = NULL;
 	struct syncmap_entry *e, *removed = NULL;
+	struct syncmap_table *read, *limbo = NULL;
 	struct syncmap_value *v;
-	bool secure;
 	u32 hash;
 
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
-	secure = read->secure;
-	hash = key_hash(map, secure, key, key_len);
+	hash = key_hash(map, read->secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
-	if (!e && READ_ONCE(read->amended)) {
-		rcu_read_unlock();
-		/* Removing from the dirty table changes its key set. */
-		mutex_lock(&map->mutex);
-		/* Where a removed entry waits for its grace period. */
-		limbo = syncmap_table_new_limbo(map);
-		rcu_read_lock();
-		map_lock(map);
-		hash = hash_now(map, hash, secure, key, key_len);
-		read = read_locked(map);
-		e = syncmap_table_lookup(read, hash, key, key_len);
-		if (!e && read->amended) {
-			e = syncmap_table_remove(map->dirty, hash, key,
-						 key_len);
-			if (e)
-				stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
-			removed = e;
-			miss_locked(map, e);
-		}
-		map_unlock(map);
-		mutex_unlock(&map->mutex);
-	}
+	if (unlikely(!e && READ_ONCE(read->amended)))
+		e = load_and_delete_missed(map, hash, read->secure, key,
+					   key_len, &limbo, &removed);
 	v = e ? entry_delete(e) : NULL;
 	rcu_read_unlock();
-	/*
-	 * Whoever found @removed in the dirty table under the lock may use
-	 * it until their read-side section ends: its reference waits for a
-	 * grace period in the limbo table, or here if there is none.
-	 */
-	if (removed && limbo) {
-		syncmap_table_insert(limbo, 0, removed);
-		syncmap_table_put(limbo);
-	} else {
-		if (limbo)
-			syncmap_table_free(limbo);
-		if (removed) {
-			synchronize_rcu();
-			syncmap_entry_put(removed);
-		}
-	}
+	if (unlikely(limbo || removed))
+		retire_removed(map, limbo, removed);
 	if (v)
 		stat_inc(map, SYNCMAP_EV_DELETES);
 	return v;

@@ -5,10 +5,10 @@
  * Locking, in the order taken (docs/design.md says why):
  *
  *   map->mutex   serialises what copies or replaces a table: the dirty
- *                rebuild and growth, the hash switch, clear, compaction;
- *                and load-and-delete of a dirty-only key.  New keys and
- *                unexpunges take it only when the dirty table is absent,
- *                full or frozen (being copied).  Sleeps; process context.
+ *                rebuild and growth, the hash switch, clear, compaction.
+ *                New keys and unexpunges take it only when the dirty
+ *                table is absent, full or frozen (being copied); removals
+ *                from it, only when frozen.  Sleeps; process context.
  *   map->lock    softirq-safe spinlock over the O(1) state loads touch:
  *                misses, the dirty pointer and its slots, the read
  *                pointer and its amended flag.  Held only for O(1) work.
