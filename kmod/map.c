@@ -762,8 +762,8 @@ static void switch_to_hsiphash(struct syncmap *map)
 	/* Publish the new table's slots before its pointer. */
 	rcu_assign_pointer(map->read, new_read);
 	map->dirty = new_dirty;
-	map->secure = true;
-	map->flooded = false;
+	WRITE_ONCE(map->secure, true);
+	WRITE_ONCE(map->flooded, false);
 	map_unlock(map);
 	trace_hash_switch(map, new_read->count,
 			  new_dirty ? new_dirty->count : 0);
