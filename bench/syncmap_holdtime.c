@@ -91,7 +91,7 @@ static int __init holdtime_init(void)
 	u64 hold, best;
 	int i, rep, ret;
 
-	/* Holds are timed only while someone asks: we do, until exit. */
+	/* Holds are timed only while someone asks: we do, while we measure. */
 	syncmap_time_lock_holds(true);
 	/* Warm up: under emulation, first runs of code pay for translation. */
 	ret = measure(1000, &hold);
@@ -114,7 +114,6 @@ static int __init holdtime_init(void)
 		pr_info("entries %u: least of 3 maximum lock holds: %llu ns\n",
 			sizes[i], best);
 	}
-	return 0;
 out:
 	syncmap_time_lock_holds(false);
 	return ret;
@@ -122,7 +121,6 @@ out:
 
 static void __exit holdtime_exit(void)
 {
-	syncmap_time_lock_holds(false);
 }
 
 module_init(holdtime_init);

@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/sched/clock.h>
 #include <linux/string.h>
 
 #include "syncmap.h"
@@ -389,6 +390,42 @@ static void reset_keeps_the_algorithm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 8ULL, st.loads);
 }
 
+/* Whether local_clock() can time a short hold (UML's ticks cannot). */
+static bool clock_times_short_holds(void)
+{
+	u64 t0 = local_clock();
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		if (local_clock() != t0)
+			return true;
+	return false;
+}
+
+/* Holds are timed only while someone asks: syncmap_time_lock_holds(). */
+static void lock_holds_timed_when_asked(struct kunit *test)
+{
+	struct syncmap *map = syncmap_test_map(test, NULL);
+	int i;
+
+	store_n(test, map, 0, 10);
+	load_missing(map);
+	KUNIT_EXPECT_EQ(test, 0ULL, stats_of(map).lock_hold_max_ns);
+
+	syncmap_time_lock_holds(true);
+	store_n(test, map, 10, 100);
+	for (i = 0; i < 10; i++)
+		load_missing(map);
+	syncmap_time_lock_holds(false);
+	if (clock_times_short_holds())
+		KUNIT_EXPECT_GT(test, stats_of(map).lock_hold_max_ns, 0ULL);
+
+	syncmap_reset_stats(map);
+	store_n(test, map, 200, 100);
+	load_missing(map);
+	KUNIT_EXPECT_EQ(test, 0ULL, stats_of(map).lock_hold_max_ns);
+}
+
 static struct kunit_case syncmap_observability_cases[] = {
 	KUNIT_CASE(policy_default_is_go),
 	KUNIT_CASE(policy_multiplier_floor_ceiling),
@@ -398,6 +435,7 @@ static struct kunit_case syncmap_observability_cases[] = {
 	KUNIT_CASE(compact_fixes_bloat),
 	KUNIT_CASE(compact_out_of_memory),
 	KUNIT_CASE(reset_keeps_the_algorithm),
+	KUNIT_CASE(lock_holds_timed_when_asked),
 	{}
 };
 
