@@ -1882,7 +1882,7 @@ EXPORT_SYMBOL_GPL(syncmap_range);
  */
 int syncmap_clear(struct syncmap *map)
 {
-	struct syncmap_table *read, *fresh_read, *fresh_dirty = NULL;
+	struct syncmap_table *read, *fresh_read = NULL, *fresh_dirty = NULL;
 	struct syncmap_table *old_read = NULL, *old_dirty = NULL;
 	struct syncmap_epoch *epoch, *old_epoch;
 	bool need_dirty;
@@ -1897,21 +1897,36 @@ int syncmap_clear(struct syncmap *map)
 	rcu_read_unlock();
 
 	mutex_lock(&map->mutex);
-	fresh_read = syncmap_table_new(map, 0);
 	epoch = syncmap_epoch_new(map);
 	/* A dirty table only goes away (by promotion) while we hold this. */
 	need_dirty = READ_ONCE(map->dirty);
 	if (need_dirty)
 		fresh_dirty = syncmap_table_new(map, 0);
-	if (!fresh_read || !epoch || (need_dirty && !fresh_dirty))
+	if (!epoch || (need_dirty && !fresh_dirty))
 		goto out;
 
-	map_lock(map);
-	read = read_locked(map);
-	if (read->count || read->amended) {
+	for (;;) {
+		map_lock(map);
+		read = read_locked(map);
+		/*
+		 * An empty read table stays, not amended any more: a load
+		 * that still sees it amended takes the lock and finds it
+		 * not, as it would find a new empty table.
+		 */
+		if (!read->count || fresh_read)
+			break;
+		/* Not empty (a promotion may have made it so): replace it. */
+		map_unlock(map);
+		fresh_read = syncmap_table_new(map, 0);
+		if (!fresh_read)
+			goto out;
+	}
+	if (read->count) {
 		old_read = read;
 		rcu_assign_pointer(map->read, fresh_read);
 		fresh_read = NULL;
+	} else if (read->amended) {
+		WRITE_ONCE(read->amended, false);
 	}
 	if (map->dirty) {
 		/* Go empties a present dirty map but keeps it present. */
