@@ -502,34 +502,32 @@ EXPORT_SYMBOL_GPL(syncmap_load);
  * that do not hold the mutex change its key set only when it is not
  * (dirty_writable_locked()), and other writers wait for the mutex.  A
  * load may meanwhile promote the table we copied, in which case the copy
- * is dropped.
+ * is dropped.  Called with the mutex and the lock; returns with both,
+ * whatever it returns.
  */
 static int dirty_reserve(struct syncmap *map)
+	__must_hold(&map->lock)
 {
 	struct syncmap_table *dirty, *bigger, *unused;
 	struct syncmap_entry *e;
 	unsigned int i, count;
 
 	lockdep_assert_held(&map->mutex);
-	map_lock(map);
+	lockdep_assert_held(&map->lock);
 	dirty = map->dirty;
-	if (!dirty || syncmap_table_has_room(dirty)) {
-		map_unlock(map);
+	if (!dirty || syncmap_table_has_room(dirty))
 		return 0;
-	}
 	count = dirty->count;
 	map_unlock(map);
 
 	bigger = syncmap_table_new(map, count * 2);
+	map_lock(map);
 	if (!bigger)
 		return -ENOMEM;
-
-	map_lock(map);
 	if (map->dirty != dirty) {
 		/* Promoted meanwhile: nothing to grow. */
-		map_unlock(map);
-		syncmap_table_free(bigger);
-		return 0;
+		unused = bigger;
+		goto free;
 	}
 	map->dirty_frozen = true;
 	map_unlock(map);
@@ -552,8 +550,11 @@ static int dirty_reserve(struct syncmap *map)
 		unused = bigger;
 	}
 	map->dirty_frozen = false;
+free:
+	/* kvfree() of a vmalloc()ed table may sleep: not under the lock. */
 	map_unlock(map);
 	syncmap_table_free(unused);
+	map_lock(map);
 	return 0;
 }
 
@@ -624,9 +625,11 @@ static void dirty_copy_slots(struct syncmap_table *dirty,
  * Go's dirtyLocked(): build a dirty table from the read table, expunging
  * deleted entries instead of copying them.  O(n), so under the mutex
  * alone: with the dirty table absent, loads never take the lock and
- * nothing but a mutex holder can change the read table.
+ * nothing but a mutex holder can change the read table.  Returns with
+ * the lock held, whatever it returns, the new table published.
  */
 static int dirty_rebuild(struct syncmap *map)
+	__acquires(&map->lock)
 {
 	struct syncmap_table *read = read_stable(map), *dirty;
 	unsigned int i, want, slots, copied = 0, expunged = 0;
@@ -644,8 +647,10 @@ static int dirty_rebuild(struct syncmap *map)
 	if ((u64)want * 4 <= (u64)slots * 3 && read->count >= slots / 4)
 		want = slots / 4 * 3 - 1;
 	dirty = syncmap_table_new(map, want);
-	if (!dirty)
+	if (!dirty) {
+		map_lock(map);
 		return -ENOMEM;
+	}
 
 	if (dirty->mask == read->mask && dirty->secure == read->secure) {
 		dirty_copy_slots(dirty, read, &copied, &expunged);
@@ -672,7 +677,6 @@ publish:
 	WARN_ON_ONCE(map->dirty);
 	map->dirty = dirty;
 	map->cycle_copied += copied;
-	map_unlock(map);
 	trace_dirty_rebuild(map, copied, expunged);
 
 	/* syncmap_get_stats() reads these without the mutex. */
@@ -815,19 +819,24 @@ static bool dirty_writable_locked(struct syncmap *map)
 
 /*
  * For the holder of the mutex: a dirty table that can take one more
- * entry, Go's dirtyLocked() if there is none.  Writers without the mutex
- * may fill it again before we take the lock: callers check again.
+ * entry, Go's dirtyLocked() if there is none.  Returns with the lock
+ * held, whatever it returns.  Writers without the mutex may fill the
+ * table again before the lock: callers check again.
  */
 static int dirty_prepare(struct syncmap *map)
+	__acquires(&map->lock)
 {
-	struct syncmap_table *dirty;
-
 	lockdep_assert_held(&map->mutex);
+	/*
+	 * Under the lock, which orders us after the promotion that made
+	 * the read table we may copy, and after every insert into it.
+	 */
 	map_lock(map);
-	dirty = map->dirty;
-	map_unlock(map);
+	if (map->dirty)
+		return dirty_reserve(map);
 	/* Absent stays absent until we build it: only mutex holders do. */
-	return dirty ? dirty_reserve(map) : dirty_rebuild(map);
+	map_unlock(map);
+	return dirty_rebuild(map);
 }
 
 /*
@@ -930,7 +939,6 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 			*mutexed = true;
 		}
 		ret = dirty_prepare(map);
-		map_lock(map);
 		if (ret)
 			return ret;
 	}
