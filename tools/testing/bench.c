@@ -704,7 +704,8 @@ static int callgrind_one(const struct bench_impl *im,
  * ---- The instruction budget: bench -B, under insn-budget.sh ----
  *
  * One thread, one map of BUDGET_KEYS 8-byte keys with 8-byte values, all
- * in the read table (promoted, not amended).  Each operation is a noipa
+ * in the read table (promoted, not amended), and for read-hit-16 another
+ * of as many 16-byte keys.  Each operation is a noipa
  * function called BUDGET_KEYS times to warm up, then N times, in rounds
  * of BUDGET_KEYS (one per key) with callgrind collecting, then dumped
  * under its name.  "none" is the same loop calling a function that does
@@ -763,6 +764,20 @@ static __attribute__((noipa)) void op_read_miss(struct syncmap *m,
 		budget_errors++;
 }
 
+/* The second word of a 16-byte key, after the key's number. */
+#define BUDGET_WIDE	0x9e3779b97f4a7c15ull
+
+/* A read hit of a 16-byte key, in the map of 16-byte keys. */
+static __attribute__((noipa)) void op_read_hit_16(struct syncmap *m,
+						  uint64_t key, uint64_t value)
+{
+	uint64_t k[2] = { key, key ^ BUDGET_WIDE }, v;
+	u32 len;
+
+	if (syncmap_load(m, k, 16, &v, 8, &len) != 1)
+		budget_errors++;
+}
+
 /*
  * A store of an existing key: found in the read table, its value
  * swapped in with a compare-and-exchange, no mutex, no lock; the old
@@ -790,6 +805,7 @@ struct budget_op {
 	const char *name;
 	budget_fn fn;
 	uint64_t base;		/* first key */
+	bool wide;		/* on the map of 16-byte keys */
 };
 
 static const struct budget_op budget_ops[] = {
@@ -797,6 +813,7 @@ static const struct budget_op budget_ops[] = {
 	{ "read-hit", op_read_hit, 0 },
 	{ "read-miss", op_read_miss, BUDGET_ABSENT },
 	{ "store-existing", op_store_existing, 0 },
+	{ "read-hit-16", op_read_hit_16, 0, true },
 };
 
 static int budget_fail(const char *what)
@@ -819,7 +836,7 @@ static int budget_check(const struct budget_op *op, uint64_t n,
 	    b->promotions != a->promotions || b->new_keys != a->new_keys ||
 	    b->dirty_hits != a->dirty_hits || b->read_len != BUDGET_KEYS)
 		return budget_fail("the map left its steady state (amended, promoted or grew)");
-	if (op->fn == op_read_hit &&
+	if ((op->fn == op_read_hit || op->fn == op_read_hit_16) &&
 	    (b->loads - a->loads != n || b->read_hits - a->read_hits != n))
 		return budget_fail("read-hit: a load missed the read table");
 	if (op->fn == op_read_miss &&
@@ -839,35 +856,63 @@ static void budget_flush(void)
 	shim_rcu_callbacks_hold(true);
 }
 
+/*
+ * A map of BUDGET_KEYS keys, 8-byte or 16-byte (@wide), with 8-byte
+ * values, all in the read table; NULL if it is not so.
+ */
+static struct syncmap *budget_map(bool wide)
+{
+	struct syncmap_stats a;
+	struct syncmap *m = sm_create();
+	u32 key_len = wide ? 16 : 8, len;
+	uint64_t k[2], v, i;
+
+	for (i = 0; i < BUDGET_KEYS; i++) {
+		k[0] = i;
+		k[1] = i ^ BUDGET_WIDE;
+		if (syncmap_load_or_store(m, k, key_len, &i, 8, &v, 8,
+					  &len) != 0)
+			budget_errors++;
+	}
+	/* Misses on the dirty table promote it to the read table. */
+	for (i = 0; i < BUDGET_KEYS; i++) {
+		k[0] = i;
+		k[1] = i ^ BUDGET_WIDE;
+		if (syncmap_load(m, k, key_len, &v, 8, &len) != 1 || v != i)
+			budget_errors++;
+	}
+	syncmap_get_stats(m, &a);
+	if (budget_errors || a.amended || a.dirty_present ||
+	    a.read_len != BUDGET_KEYS) {
+		sm_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
 static int budget_run(uint64_t n)
 {
 	struct syncmap_stats a, b;
-	struct syncmap *m;
-	uint64_t k, v, done;
+	struct syncmap *maps[2] = { NULL, NULL }, *m;
+	uint64_t done;
 	size_t i;
-	u32 len;
 	int ret = 0;
 
 	n = (n + BUDGET_KEYS - 1) / BUDGET_KEYS * BUDGET_KEYS;
 
 	shim_rcu_callbacks_hold(true);
 	sm_online();
-	m = sm_create();
-	for (k = 0; k < BUDGET_KEYS; k++)
-		if (syncmap_load_or_store(m, &k, 8, &k, 8, &v, 8, &len) != 0)
-			budget_errors++;
-	/* Misses on the dirty table promote it to the read table. */
-	for (k = 0; k < BUDGET_KEYS; k++)
-		if (syncmap_load(m, &k, 8, &v, 8, &len) != 1 || v != k)
-			budget_errors++;
-	syncmap_get_stats(m, &a);
-	if (budget_errors || a.amended || a.dirty_present ||
-	    a.read_len != BUDGET_KEYS)
-		ret = budget_fail("setup: the keys are not all in the read table");
-
 	for (i = 0; i < ARRAY_SIZE(budget_ops) && !ret; i++) {
 		const struct budget_op *op = &budget_ops[i];
 
+		/* Each map made when first needed: the same heap as before. */
+		if (!maps[op->wide])
+			maps[op->wide] = budget_map(op->wide);
+		m = maps[op->wide];
+		if (!m) {
+			ret = budget_fail("setup: the keys are not all in the read table");
+			break;
+		}
 		syncmap_get_stats(m, &a);
 		budget_loop(op->fn, m, op->base, BUDGET_KEYS);	/* warm up */
 		for (done = 0; done < n; done += BUDGET_KEYS) {
@@ -885,7 +930,9 @@ static int budget_run(uint64_t n)
 	}
 
 	shim_rcu_callbacks_hold(false);	/* before any rcu_barrier() */
-	sm_destroy(m);
+	for (i = 0; i < ARRAY_SIZE(maps); i++)
+		if (maps[i])
+			sm_destroy(maps[i]);
 	sm_quiesce();
 	sm_offline();
 	return ret;

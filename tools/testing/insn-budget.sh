@@ -81,6 +81,10 @@ if $update; then
 #                   the lock-free miss, which ends in the read table
 #   store-existing  syncmap_store() of a key in the read table: a new
 #                   value swapped in, the old one to kvfree_rcu()
+#   read-hit-16     read-hit in another map, of 1024 16-byte keys
+# The loads pass 8 and 16 as key lengths, so that link-time optimisation
+# cannot make the length a constant in syncmap_load(), which a kernel
+# caller, in another module, never sees either.
 # The counts are exact: the same on every run, whatever the load.  They
 # change with the compiler, glibc and liburcu.
 #
