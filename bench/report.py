@@ -943,7 +943,7 @@ def memory_timing_sections(plats, w):
         w("## The hashes, per key size (ns per call)")
         w("")
         w("What each implementation pays to hash one key: syncmap's "
-          "seeded `jhash()` (the fixed-length `jhash_2words()` for 8-byte "
+          "seeded `jhash()` (fixed-length and inline for 8- and 16-byte "
           "keys, `jhash()` out of line for the others), and `hsiphash()`, "
           "to which a map switches once an insert probes too far (the "
           "functions of `kmod/map.c`'s `key_hash()`, copied in the module); "

@@ -1990,10 +1990,10 @@ out:
 
 /*
  * The hash syncmap computes for a key, as kmod/map.c's key_hash() does:
- * jhash() with the map's random seed (the fixed-length forms for 4- and
- * 8-byte keys inline, jhash() out of line for the others), and once the
- * map has seen a flood, hsiphash() (key_hsiphash(), out of line: 1, 2
- * and 4 words, else the generic form).  Copied here because the map does
+ * jhash() with the map's random seed (the fixed-length forms for 4-, 8-
+ * and 16-byte keys inline, jhash() out of line for the others), and once
+ * the map has seen a flood, hsiphash() (key_hsiphash(), out of line: 1,
+ * 2 and 4 words, else the generic form).  Copied here because the map does
  * not export them: keep them in step with kmod/map.c.
  */
 static noinline u32 map_jhash_any(const void *key, u32 key_len, u32 seed)
@@ -2001,9 +2001,25 @@ static noinline u32 map_jhash_any(const void *key, u32 key_len, u32 seed)
 	return jhash(key, key_len, seed);
 }
 
+static __always_inline u32 map_jhash_4words(const u32 *k, u32 seed)
+{
+	u32 a, b, c;
+
+	a = JHASH_INITVAL + (4 << 2) + seed;
+	b = a;
+	c = a;
+	a += k[0];
+	b += k[1];
+	c += k[2];
+	__jhash_mix(a, b, c);
+	a += k[3];
+	__jhash_final(a, b, c);
+	return c;
+}
+
 static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
 {
-	u32 w[2];
+	u32 w[4];
 
 	switch (key_len) {
 	case 4:
@@ -2012,6 +2028,9 @@ static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
 	case 8:
 		memcpy(w, key, 8);
 		return jhash_2words(w[0], w[1], seed);
+	case 16:
+		memcpy(w, key, 16);
+		return map_jhash_4words(w, seed);
 	}
 	OPTIMIZER_HIDE_VAR(key_len);
 	return map_jhash_any(key, key_len, seed);

@@ -124,8 +124,9 @@ static struct syncmap_epoch *epoch_current(struct syncmap *map)
  * A table records which hash its slots hold (@secure); lock-free paths
  * hash for the read table they loaded, and the locked parts, which may
  * find other tables, rehash if a switch came in between (hash_now()).
- * Keys of 4, 8 and 16 bytes take fixed-length functions; a key's length
- * decides its function, so one key always hashes the same.
+ * Keys of 4, 8 and 16 bytes take fixed-length functions, inline for
+ * jhash(); a key's length decides its function, so one key always hashes
+ * the same.
  */
 static noinline u32 key_hsiphash(const struct syncmap *map, const void *key,
 				 u32 key_len)
@@ -152,11 +153,33 @@ static noinline u32 key_jhash_any(const struct syncmap *map, const void *key,
 	return jhash(key, key_len, map->hash_seed);
 }
 
+/*
+ * jhash2() of four words, written out: jhash2() is only inline, which the
+ * compiler may decline, and its loop is for any length.  The same value
+ * as jhash2(k, 4, seed), and on little-endian machines as jhash() of the
+ * 16 bytes.
+ */
+static __always_inline u32 key_jhash_4words(const u32 *k, u32 seed)
+{
+	u32 a, b, c;
+
+	a = JHASH_INITVAL + (4 << 2) + seed;
+	b = a;
+	c = a;
+	a += k[0];
+	b += k[1];
+	c += k[2];
+	__jhash_mix(a, b, c);
+	a += k[3];
+	__jhash_final(a, b, c);
+	return c;
+}
+
 /* The hash of a key in a table whose @secure is given. */
 static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
 				    const void *key, u32 key_len)
 {
-	u32 w[2];
+	u32 w[4];
 
 	if (unlikely(secure))
 		return key_hsiphash(map, key, key_len);
@@ -167,6 +190,9 @@ static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
 	case 8:
 		memcpy(w, key, 8);
 		return jhash_2words(w[0], w[1], map->hash_seed);
+	case 16:
+		memcpy(w, key, 16);
+		return key_jhash_4words(w, map->hash_seed);
 	}
 	return key_jhash_any(map, key, key_len);
 }

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <linux/types.h>
 
-static inline u32 shim_jhash_rol32(u32 word, unsigned int shift)
+/* <linux/bitops.h>'s, which the kernel's <linux/jhash.h> includes. */
+static inline u32 rol32(u32 word, unsigned int shift)
 {
 	return (word << (shift & 31)) | (word >> ((-shift) & 31));
 }
@@ -21,8 +22,6 @@ static inline u32 __get_unaligned_cpu32(const void *p)
 	memcpy(&v, p, sizeof(v));
 	return v;
 }
-
-#define rol32 shim_jhash_rol32
 
 /* Best hash sizes are of power of two */
 #define jhash_size(n)   ((u32)1<<(n))
@@ -170,7 +169,5 @@ static inline u32 jhash_1word(u32 a, u32 initval)
 {
 	return __jhash_nwords(a, 0, 0, initval + JHASH_INITVAL + (1 << 2));
 }
-
-#undef rol32
 
 #endif
