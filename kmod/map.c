@@ -404,14 +404,27 @@ lookup_counting_miss(struct syncmap *map, const void *key, u32 key_len,
 
 /*
  * The value a load finds, or NULL: the whole of syncmap_load_rcu() and
- * syncmap_load(), inlined into both.
+ * syncmap_load(), inlined into both.  Keys of 8 and 16 bytes get copies
+ * of the look-up in which their length is a constant, as rhashtable's
+ * callers get from their constant params: the hash and the key compare
+ * are then straight-line code, with no test of the length.
  */
 static __always_inline struct syncmap_value *
 load_value(struct syncmap *map, const void *key, u32 key_len)
 {
+	const enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
 	struct syncmap_entry *e;
 
-	e = lookup_counting_miss(map, key, key_len, SYNCMAP_EV_LOAD_HITS);
+	switch (key_len) {
+	case 8:
+		e = lookup_counting_miss(map, key, 8, ev);
+		break;
+	case 16:
+		e = lookup_counting_miss(map, key, 16, ev);
+		break;
+	default:
+		e = lookup_counting_miss(map, key, key_len, ev);
+	}
 	return e ? syncmap_entry_load(e) : NULL;
 }
 
