@@ -380,26 +380,26 @@ lookup_missed(struct syncmap *map, struct syncmap_table *read, u32 hash,
  * Go's Load: the read table without a lock, then lookup_missed().  The
  * lock-free look-up counts one per-CPU event, @hit_ev or @hit_ev + 1 (the
  * matching miss event: enum syncmap_event pairs them).  Inline: a read
- * hit is this and key_hash().
+ * hit is this and key_hash().  True with *@found set if the key is
+ * there: a hit returns straight from the table's loop.
  */
-static __always_inline struct syncmap_entry *
+static __always_inline bool
 lookup_counting_miss(struct syncmap *map, const void *key, u32 key_len,
-		     enum syncmap_event hit_ev)
+		     enum syncmap_event hit_ev, struct syncmap_entry **found)
 {
 	struct syncmap_table *read = rcu_dereference(map->read);
 	u32 hash = key_hash(map, read->secure, key, key_len);
-	struct syncmap_entry *e;
 
-	e = syncmap_table_lookup(read, hash, key, key_len);
-	if (likely(e)) {
+	if (likely(syncmap_table_find(read, hash, key, key_len, found))) {
 		stat_inc(map, hit_ev);
-		return e;
+		return true;
 	}
 	stat_inc(map, hit_ev + 1);
 	/* Not amended: the read table is complete, a miss is final (Go). */
 	if (!READ_ONCE(read->amended))
-		return NULL;
-	return lookup_missed(map, read, hash, key, key_len);
+		return false;
+	*found = lookup_missed(map, read, hash, key, key_len);
+	return *found;
 }
 
 /*
@@ -414,18 +414,19 @@ load_value(struct syncmap *map, const void *key, u32 key_len)
 {
 	const enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
 	struct syncmap_entry *e;
+	bool hit;
 
 	switch (key_len) {
 	case 8:
-		e = lookup_counting_miss(map, key, 8, ev);
+		hit = lookup_counting_miss(map, key, 8, ev, &e);
 		break;
 	case 16:
-		e = lookup_counting_miss(map, key, 16, ev);
+		hit = lookup_counting_miss(map, key, 16, ev, &e);
 		break;
 	default:
-		e = lookup_counting_miss(map, key, key_len, ev);
+		hit = lookup_counting_miss(map, key, key_len, ev, &e);
 	}
-	return e ? syncmap_entry_load(e) : NULL;
+	return hit ? syncmap_entry_load(e) : NULL;
 }
 
 /* Copy out a value known to fit: a one-word value as a word. */
@@ -572,7 +573,7 @@ static int dirty_reserve(struct syncmap *map)
 	map_unlock(map);
 
 	for (i = 0; i <= dirty->mask; i++) {
-		e = dirty->slots[i].entry;
+		e = syncmap_table_entry(dirty, i);
 		if (e)
 			syncmap_table_insert(bigger,
 					     syncmap_entry_hash(bigger, e), e);
@@ -628,9 +629,10 @@ static void dirty_copy_slots(struct syncmap_table *dirty,
 	unsigned int i;
 
 	for (i = 0; i <= read->mask; i++) {
-		e = read->slots[i].entry;
+		e = syncmap_table_entry(read, i);
 		if (e) {
-			dirty->slots[i].entry = e;
+			/* Same size and hash: the same slot, with its tag. */
+			dirty->slots[i] = read->slots[i];
 			if (entry_try_expunge(e))
 				(*expunged)++;
 			else
@@ -648,7 +650,7 @@ static void dirty_copy_slots(struct syncmap_table *dirty,
 	 * dirty table, and there is none yet.
 	 */
 	for (i = 0; i <= dirty->mask;) {
-		e = dirty->slots[i].entry;
+		e = syncmap_table_entry(dirty, i);
 		if (e && rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED) {
 			/* Its reference stays with @read; look at @i again. */
 			syncmap_table_remove_at(dirty, i);
@@ -696,7 +698,7 @@ static int dirty_rebuild(struct syncmap *map)
 		goto publish;
 	}
 	for (i = 0; i <= read->mask; i++) {
-		e = read->slots[i].entry;
+		e = syncmap_table_entry(read, i);
 		if (!e)
 			continue;
 		if (entry_try_expunge(e)) {
@@ -742,7 +744,7 @@ static struct syncmap_table *table_copy_secure(struct syncmap *map,
 		return NULL;
 	t->secure = true;
 	for (i = 0; i <= src->mask; i++) {
-		e = src->slots[i].entry;
+		e = syncmap_table_entry(src, i);
 		if (e) {
 			refcount_inc(&e->ref);
 			syncmap_table_insert(t, syncmap_entry_hash(t, e), e);
@@ -1691,8 +1693,7 @@ int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
 	rcu_read_lock();
-	e = lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS);
-	if (e)
+	if (lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS, &e))
 		deleted = entry_compare_and_exchange(e, old, old_len, NULL);
 	rcu_read_unlock();
 	if (!deleted)
@@ -1786,7 +1787,7 @@ bool syncmap_iter_start_unpromoted(struct syncmap *map,
 static bool seen_holds(const struct syncmap_table *seen,
 		       const struct syncmap_table *read, unsigned int pos)
 {
-	const struct syncmap_entry *e = read->slots[pos].entry;
+	const struct syncmap_entry *e = syncmap_table_entry(read, pos);
 
 	return syncmap_table_lookup(seen, syncmap_entry_hash(seen, e), e->key,
 				    e->key_len);
@@ -1804,7 +1805,7 @@ static int iter_walk(struct syncmap_iter *iter,
 	if (!read)
 		return 0;
 	for (; iter->pos <= read->mask; iter->pos++) {
-		e = read->slots[iter->pos].entry;
+		e = syncmap_table_entry(read, iter->pos);
 		v = NULL;
 		/*
 		 * A key the first walk's table holds was offered there, or
@@ -2208,7 +2209,7 @@ int syncmap_compact(struct syncmap *map)
 	 */
 	read = read_stable(map);
 	for (i = 0; i <= read->mask; i++) {
-		e = read->slots[i].entry;
+		e = syncmap_table_entry(read, i);
 		if (e && !entry_try_expunge(e))
 			keep++;
 		if ((i & 1023) == 1023)
@@ -2219,7 +2220,7 @@ int syncmap_compact(struct syncmap *map)
 	if (!fresh) {
 		/* Nothing was expunged before us: the dirty table is absent. */
 		for (i = 0; i <= read->mask; i++) {
-			e = read->slots[i].entry;
+			e = syncmap_table_entry(read, i);
 			if (e)
 				syncmap_entry_cas(e, SYNCMAP_EXPUNGED, NULL);
 			if ((i & 1023) == 1023)
@@ -2229,7 +2230,7 @@ int syncmap_compact(struct syncmap *map)
 		return -ENOMEM;
 	}
 	for (i = 0; i <= read->mask; i++) {
-		e = read->slots[i].entry;
+		e = syncmap_table_entry(read, i);
 		if (e && rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED) {
 			refcount_inc(&e->ref);
 			syncmap_table_insert(fresh,
@@ -2330,7 +2331,7 @@ void syncmap_get_health(struct syncmap *map, struct syncmap_health *health)
 	health->read_len = read->count;
 	health->read_bytes = syncmap_table_bytes(read);
 	for (i = 0; i <= read->mask; i++) {
-		e = read->slots[i].entry;
+		e = syncmap_table_entry(read, i);
 		if (e) {
 			/* Only compared, never dereferenced. */
 			p = rcu_access_pointer(e->p);

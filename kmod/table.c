@@ -125,8 +125,8 @@ static void syncmap_table_drop(struct syncmap_table *t)
 	unsigned int i;
 
 	for (i = 0; i <= t->mask; i++) {
-		if (t->slots[i].entry)
-			syncmap_entry_put(t->slots[i].entry);
+		if (t->slots[i].word)
+			syncmap_entry_put(syncmap_table_entry(t, i));
 		if ((i & 1023) == 1023)
 			cond_resched();
 	}
@@ -232,13 +232,15 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 {
 	unsigned int i = hash & t->mask, probes = 0;
 
-	while (t->slots[i].entry) {
+	/* kmalloc() and vmalloc() leave the tag's bits clear. */
+	BUILD_BUG_ON(ARCH_KMALLOC_MINALIGN <= SYNCMAP_TAG_MASK);
+	while (t->slots[i].word) {
 		i = (i + 1) & t->mask;
 		probes++;
 	}
 	if (unlikely(probes > SYNCMAP_PROBE_MAX) && !t->secure)
 		WRITE_ONCE(t->map->flooded, true);
-	t->slots[i].entry = e;
+	t->slots[i].word = (unsigned long)e | syncmap_hash_tag(hash);
 	t->count++;
 }
 
@@ -254,16 +256,19 @@ void syncmap_table_insert(struct syncmap_table *t, u32 hash,
 struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 					   const void *key, u32 key_len)
 {
+	unsigned long tag = syncmap_hash_tag(hash), word;
 	unsigned int i = hash & t->mask;
 	struct syncmap_entry *e;
 
 	for (;; i = (i + 1) & t->mask) {
-		if (!t->slots[i].entry)
+		word = t->slots[i].word;
+		if (!word)
 			return NULL;
-		if (syncmap_entry_matches(t->slots[i].entry, key, key_len))
+		e = syncmap_slot_entry(word);
+		if ((word & SYNCMAP_TAG_MASK) == tag &&
+		    syncmap_entry_matches(e, key, key_len))
 			break;
 	}
-	e = t->slots[i].entry;
 	syncmap_table_remove_at(t, i);
 	return e;
 }
@@ -281,14 +286,15 @@ void syncmap_table_remove_at(struct syncmap_table *t, unsigned int i)
 	 * Shift back every later member of the cluster whose home slot is
 	 * not cyclically within (i, j]: it was probed past the hole.
 	 */
-	for (j = (i + 1) & t->mask; t->slots[j].entry; j = (j + 1) & t->mask) {
-		home = syncmap_entry_hash(t, t->slots[j].entry) & t->mask;
+	for (j = (i + 1) & t->mask; t->slots[j].word; j = (j + 1) & t->mask) {
+		home = syncmap_entry_hash(t, syncmap_table_entry(t, j)) &
+		       t->mask;
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		t->slots[i] = t->slots[j];
 		i = j;
 	}
-	t->slots[i].entry = NULL;
+	t->slots[i].word = 0;
 	t->count--;
 }
 

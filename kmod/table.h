@@ -23,15 +23,35 @@
 struct syncmap;
 
 /*
- * A slot is the entry's pointer and nothing else: 8 bytes.  A probe
- * compares the key's length and bytes in the entry, which a hit reads
- * anyway (an 8-byte key's entry is one 32-byte object); the hash is
- * computed again from the key where a table's upkeep needs it (moving a
- * cluster back on removal, copying into another table).
+ * A slot is one word: the entry's pointer, with a tag of the key's hash
+ * in its low bits (entries come from kmalloc() or vmalloc(), aligned to
+ * at least 8 bytes: ARCH_KMALLOC_MINALIGN).  A probe reads the entry,
+ * and so its cache line, only where the tag matches: a miss then reads
+ * no entry at all but for one in eight slots that belong to other keys,
+ * where it used to read every one (at a million keys, each a cache
+ * miss).  The tag is the hash's top bits, which the slot index uses only
+ * in tables of 2^29 slots and more.  The rest of the hash is computed
+ * again from the key where a table's upkeep needs it (moving a cluster
+ * back on removal, copying into another table).  An empty slot is 0.
  */
+#define SYNCMAP_TAG_BITS	3
+#define SYNCMAP_TAG_MASK	((1UL << SYNCMAP_TAG_BITS) - 1)
+
 struct syncmap_slot {
-	struct syncmap_entry *entry;
+	unsigned long word;
 };
+
+static __always_inline unsigned long syncmap_hash_tag(u32 hash)
+{
+	return hash >> (32 - SYNCMAP_TAG_BITS);
+}
+
+/* The entry of a slot's word, or NULL. */
+static __always_inline struct syncmap_entry *
+syncmap_slot_entry(unsigned long word)
+{
+	return (struct syncmap_entry *)(word & ~SYNCMAP_TAG_MASK);
+}
 
 /**
  * struct syncmap_table - a read or dirty table
@@ -47,7 +67,7 @@ struct syncmap_slot {
  * @free_node: ...then queues it for a work that drops its entries, sleeping
  *             as needed.  No work_struct here: lockdep's map in one would
  *             push the slots a cache line further in debug kernels.
- * @slots: the slots; an empty one has a NULL entry.
+ * @slots: the slots; an empty one is 0.
  *
  * The header fills one cache line and the slots start on the next
  * (tables come from kmalloc() caches of 128 bytes and more, or
@@ -85,6 +105,13 @@ struct syncmap_entry *syncmap_table_remove(struct syncmap_table *t, u32 hash,
 void syncmap_table_remove_at(struct syncmap_table *t, unsigned int i);
 size_t syncmap_table_bytes(const struct syncmap_table *t);
 
+/* The entry in slot @i of @t, or NULL. */
+static inline struct syncmap_entry *
+syncmap_table_entry(const struct syncmap_table *t, unsigned int i)
+{
+	return syncmap_slot_entry(t->slots[i].word);
+}
+
 /* The hash of @e's key in @t (kmod/map.c): for upkeep, not look-ups. */
 u32 syncmap_entry_hash(const struct syncmap_table *t,
 		       const struct syncmap_entry *e);
@@ -119,32 +146,52 @@ syncmap_entry_matches(const struct syncmap_entry *e, const void *key,
 }
 
 /**
- * syncmap_table_lookup() - find a key's entry
+ * syncmap_table_find() - find a key's entry
  * @t: the table: the read table under RCU, or the dirty table under the
  *     map's lock.
  * @hash: the key's hash.
  * @key: the key.
  * @key_len: its length.
+ * @found: set to the entry when found.
  *
- * Inline: it is the whole of a load that hits the read table.
+ * Inline: it is the whole of a load that hits the read table.  The
+ * result is a bool so that a caller's hit path branches from the loop
+ * itself, with no test of a pointer the compiler cannot tell is set.
  *
  * Context: Any context but NMI.
- * Return: the entry, or NULL.
+ * Return: whether the key is there.
  */
+static __always_inline bool
+syncmap_table_find(const struct syncmap_table *t, u32 hash, const void *key,
+		   u32 key_len, struct syncmap_entry **found)
+{
+	unsigned long tag = syncmap_hash_tag(hash), word;
+	unsigned int i = hash & t->mask;
+
+	for (;; i = (i + 1) & t->mask) {
+		word = t->slots[i].word;
+		if (!word)
+			return false;
+		word ^= tag;
+		/* Another key's tag: not its entry's line to read. */
+		if (word & SYNCMAP_TAG_MASK)
+			continue;
+		if (syncmap_entry_matches((struct syncmap_entry *)word, key,
+					  key_len)) {
+			*found = (struct syncmap_entry *)word;
+			return true;
+		}
+	}
+}
+
+/* syncmap_table_find(), returning the entry or NULL. */
 static __always_inline struct syncmap_entry *
 syncmap_table_lookup(const struct syncmap_table *t, u32 hash,
 		     const void *key, u32 key_len)
 {
-	unsigned int i = hash & t->mask;
 	struct syncmap_entry *e;
 
-	for (;; i = (i + 1) & t->mask) {
-		e = t->slots[i].entry;
-		if (!e)
-			return NULL;
-		if (syncmap_entry_matches(e, key, key_len))
-			return e;
-	}
+	return syncmap_table_find(t, hash, key, key_len, &e) ? e : NULL;
 }
 
 /*

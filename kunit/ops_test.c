@@ -346,13 +346,104 @@ static unsigned int max_probe(const struct syncmap_table *t)
 	if (!t)
 		return 0;
 	for (i = 0; i <= t->mask; i++) {
-		if (!t->slots[i].entry)
+		if (!syncmap_table_entry(t, i))
 			continue;
-		d = (i - (syncmap_entry_hash(t, t->slots[i].entry) &
+		d = (i - (syncmap_entry_hash(t, syncmap_table_entry(t, i)) &
 			  t->mask)) & t->mask;
 		longest = max(longest, d);
 	}
 	return longest;
+}
+
+/* Slots whose tag is not their key's, under the table's own hash. */
+static unsigned int bad_tags(const struct syncmap_table *t)
+{
+	struct syncmap_entry *e;
+	unsigned int i, bad = 0;
+
+	for (i = 0; t && i <= t->mask; i++) {
+		e = syncmap_table_entry(t, i);
+		if (e && (t->slots[i].word & SYNCMAP_TAG_MASK) !=
+			 syncmap_hash_tag(syncmap_entry_hash(t, e)))
+			bad++;
+	}
+	return bad;
+}
+
+/* Key i of slot_tags(): 8, 16 or 5 bytes (the generic look-up). */
+static u32 tag_key(u8 *key, unsigned int i)
+{
+	static const u32 lens[] = { 8, 16, 5 };
+
+	memset(key, 0xa5, 16);
+	memcpy(key, &i, sizeof(i));
+	return lens[i % ARRAY_SIZE(lens)];
+}
+
+/*
+ * The slots' hash tags: every slot carries its key's, through inserts,
+ * growth, removals' back-shifts, a promotion and a rebuild of the dirty
+ * table, and every look-up (the three key lengths' copies of it) still
+ * finds what it should.
+ */
+static void slot_tags(struct kunit *test)
+{
+	struct syncmap *map = syncmap_test_map(test, NULL);
+	const unsigned int n = 600;
+	struct syncmap_table *read;
+	struct syncmap_stats st;
+	unsigned int i;
+	u8 key[16];
+	u32 len;
+	u64 v;
+
+	for (i = 0; i < n; i++) {
+		v = i;
+		KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, key, tag_key(key, i),
+						       &v, sizeof(v)));
+	}
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(map->dirty));
+
+	/* Removals from the dirty table: fewer misses than keys left. */
+	for (i = 0; i < n / 2; i += 2)
+		KUNIT_EXPECT_EQ(test, 1, syncmap_delete(map, key,
+							tag_key(key, i)));
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 0ULL, st.promotions);
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(map->dirty));
+
+	/* The loads' misses promote the dirty table. */
+	for (i = 0; i < n; i++) {
+		v = 0;
+		if (i < n / 2 && !(i % 2)) {
+			expect_absent(test, map, key, tag_key(key, i));
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, key, tag_key(key, i),
+						      &v, sizeof(v), &len));
+		KUNIT_EXPECT_EQ(test, (u64)i, v);
+	}
+	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ(test, 1ULL, st.promotions);
+	read = rcu_dereference_protected(map->read, true);
+	KUNIT_EXPECT_EQ(test, (u64)(n - n / 4), (u64)read->count);
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(read));
+	for (i = 0; i < n; i++) {
+		if (i < n / 2 && !(i % 2))
+			expect_absent(test, map, key, tag_key(key, i));
+		else
+			KUNIT_EXPECT_EQ(test, 1,
+					syncmap_load(map, key, tag_key(key, i),
+						     &v, sizeof(v), &len));
+	}
+
+	/* A new key rebuilds the dirty table from the read one, in place. */
+	v = n;
+	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, key, tag_key(key, n),
+					       &v, sizeof(v)));
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(map->dirty));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, key, tag_key(key, n), &v,
+					      sizeof(v), &len));
 }
 
 /*
@@ -384,6 +475,8 @@ static void hash_flooding(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, map->secure);
 	KUNIT_EXPECT_TRUE(test, map->dirty->secure);
 	KUNIT_EXPECT_LT(test, max_probe(map->dirty), SYNCMAP_PROBE_MAX / 4);
+	/* The switch's copies tag the slots with the new hash. */
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(map->dirty));
 	syncmap_get_stats(map, &st);
 	KUNIT_EXPECT_EQ(test, (u64)n, st.len);
 	KUNIT_EXPECT_EQ(test, (u64)n, st.new_keys);
@@ -405,6 +498,7 @@ static void hash_flooding(struct kunit *test)
 	read = rcu_dereference_protected(map->read, true);
 	KUNIT_EXPECT_TRUE(test, read->secure);
 	KUNIT_EXPECT_LT(test, max_probe(read), SYNCMAP_PROBE_MAX / 4);
+	KUNIT_EXPECT_EQ(test, 0U, bad_tags(read));
 }
 
 static struct kunit_case syncmap_ops_cases[] = {
@@ -420,6 +514,7 @@ static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE(clear),
 	KUNIT_CASE(limits),
 	KUNIT_CASE(full_map_still_answers),
+	KUNIT_CASE(slot_tags),
 	KUNIT_CASE(hash_flooding),
 	{}
 };

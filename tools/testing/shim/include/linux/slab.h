@@ -11,6 +11,9 @@
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 
+/* malloc()'s alignment, at the least, behind shim_alloc()'s header. */
+#define ARCH_KMALLOC_MINALIGN	16
+
 void *shim_alloc(size_t size, gfp_t gfp, const char *file, int line);
 void shim_free(const void *p);
 
