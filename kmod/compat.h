@@ -9,6 +9,13 @@
 
 #include <linux/version.h>
 
+/* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * __assign_str() lost its source argument in 6.10: the source is now the
  * one given to __string() in TP_STRUCT__entry.

@@ -166,32 +166,34 @@ static __always_inline u32 key_jhash_4words(const u32 *k, u32 seed)
 	a = JHASH_INITVAL + (4 << 2) + seed;
 	b = a;
 	c = a;
-	a += k[0];
-	b += k[1];
-	c += k[2];
+	a += get_unaligned(k);
+	b += get_unaligned(k + 1);
+	c += get_unaligned(k + 2);
 	__jhash_mix(a, b, c);
-	a += k[3];
+	a += get_unaligned(k + 3);
 	__jhash_final(a, b, c);
 	return c;
 }
 
-/* The hash of a key in a table whose @secure is given. */
+/*
+ * The hash of a key in a table whose @secure is given.  The key's words
+ * are read with get_unaligned(), the values memcpy() gave: it would be a
+ * call in a kernel built with -fno-builtin (User-Mode Linux).
+ */
 static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
 				    const void *key, u32 key_len)
 {
-	u32 w[4];
+	const u32 *w = key;
 
 	if (unlikely(secure))
 		return key_hsiphash(map, key, key_len);
 	switch (key_len) {
 	case 4:
-		memcpy(w, key, 4);
-		return jhash_1word(w[0], map->hash_seed);
+		return jhash_1word(get_unaligned(w), map->hash_seed);
 	case 8:
-		memcpy(w, key, 8);
-		return jhash_2words(w[0], w[1], map->hash_seed);
+		return jhash_2words(get_unaligned(w), get_unaligned(w + 1),
+				    map->hash_seed);
 	case 16:
-		memcpy(w, key, 16);
 		return key_jhash_4words(w, map->hash_seed);
 	}
 	return key_jhash_any(map, key, key_len);
@@ -433,7 +435,7 @@ load_value(struct syncmap *map, const void *key, u32 key_len)
 static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
 {
 	if (v->len == sizeof(u64))
-		memcpy(buf, v->data, sizeof(u64));
+		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
 	else
 		memcpy(buf, v->data, v->len);
 }

@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "entry.h"
 
 struct syncmap;
@@ -118,22 +119,21 @@ u32 syncmap_entry_hash(const struct syncmap_table *t,
 
 /*
  * Compare a key with an entry's, whose length is already known to match.
- * Keys of one or two words compare as words: no call to memcmp().
+ * Keys of one or two words compare as words: no call to memcmp().  Words
+ * are read with get_unaligned(), not memcpy(): a kernel built with
+ * -fno-builtin (User-Mode Linux is) calls memcpy() even for 8 bytes.
  */
 static __always_inline bool syncmap_key_equal(const u8 *a, const void *b,
 					      u32 len)
 {
-	u64 x[2], y[2];
+	const u64 *x = (const u64 *)a, *y = b;
 
 	switch (len) {
 	case 8:
-		memcpy(x, a, 8);
-		memcpy(y, b, 8);
-		return x[0] == y[0];
+		return get_unaligned(x) == get_unaligned(y);
 	case 16:
-		memcpy(x, a, 16);
-		memcpy(y, b, 16);
-		return !((x[0] ^ y[0]) | (x[1] ^ y[1]));
+		return !((get_unaligned(x) ^ get_unaligned(y)) |
+			 (get_unaligned(x + 1) ^ get_unaligned(y + 1)));
 	}
 	return !memcmp(a, b, len);
 }
