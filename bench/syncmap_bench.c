@@ -62,6 +62,7 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
+#include "compat.h"	/* kmod/'s: get_unaligned() on 6.1 and 6.12 */
 #include "syncmap.h"
 
 static unsigned int duration_ms = 5;
@@ -2008,28 +2009,26 @@ static __always_inline u32 map_jhash_4words(const u32 *k, u32 seed)
 	a = JHASH_INITVAL + (4 << 2) + seed;
 	b = a;
 	c = a;
-	a += k[0];
-	b += k[1];
-	c += k[2];
+	a += get_unaligned(k);
+	b += get_unaligned(k + 1);
+	c += get_unaligned(k + 2);
 	__jhash_mix(a, b, c);
-	a += k[3];
+	a += get_unaligned(k + 3);
 	__jhash_final(a, b, c);
 	return c;
 }
 
 static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
 {
-	u32 w[4];
+	const u32 *w = key;
 
 	switch (key_len) {
 	case 4:
-		memcpy(w, key, 4);
-		return jhash_1word(w[0], seed);
+		return jhash_1word(get_unaligned(w), seed);
 	case 8:
-		memcpy(w, key, 8);
-		return jhash_2words(w[0], w[1], seed);
+		return jhash_2words(get_unaligned(w), get_unaligned(w + 1),
+				    seed);
 	case 16:
-		memcpy(w, key, 16);
 		return map_jhash_4words(w, seed);
 	}
 	OPTIMIZER_HIDE_VAR(key_len);
