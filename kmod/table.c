@@ -23,9 +23,16 @@
 
 static struct workqueue_struct *syncmap_wq;
 
+/*
+ * The fewest slots, a power of two, that hold @entries at a load of 3/4
+ * (syncmap_table_has_room()): growth, which asks for twice the entries
+ * of a full table, doubles it, so a table's load stays between 3/8 and
+ * 3/4.  (One slot more than that, as until issue 14, quadrupled it: a
+ * grown table started at 3/16, twice the slots to walk past in caches.)
+ */
 static unsigned int syncmap_slots_for(unsigned int entries)
 {
-	u64 want = (u64)entries * 4 / 3 + 1;
+	u64 want = ((u64)entries * 4 + 2) / 3;	/* rounded up */
 
 	if (want < SYNCMAP_TABLE_MIN_SLOTS)
 		want = SYNCMAP_TABLE_MIN_SLOTS;
