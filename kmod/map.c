@@ -938,9 +938,21 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 			}
 		}
 		if (e) {
-			/* Only lock holders unexpunge: it stays expunged. */
-			if (rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED)
-				break;
+			/*
+			 * Only lock holders unexpunge: it stays expunged.  The
+			 * reverse holds only while a dirty table exists or the
+			 * mutex is held: without either, a dirty rebuild (mutex
+			 * alone) may expunge @e under us.
+			 */
+			if (rcu_access_pointer(e->p) != SYNCMAP_EXPUNGED) {
+				if (map->dirty || *mutexed)
+					break;
+				map_unlock(map);
+				mutex_lock(&map->mutex);
+				*mutexed = true;
+				map_lock(map);
+				continue;
+			}
 			/* Go's unexpungeLocked(): back into the dirty table. */
 			if (dirty_writable_locked(map)) {
 				if (syncmap_entry_cas(e, SYNCMAP_EXPUNGED,
