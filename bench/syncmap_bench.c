@@ -63,6 +63,7 @@
 #include <linux/xarray.h>
 
 #include "compat.h"	/* kmod/'s: get_unaligned() on 6.1 and 6.12 */
+#include "key_hash.h"	/* kmod/'s: the map's 16-byte jhash */
 #include "syncmap.h"
 
 static unsigned int duration_ms = 5;
@@ -1995,27 +1996,12 @@ out:
  * and 16-byte keys inline, jhash() out of line for the others), and once
  * the map has seen a flood, hsiphash() (key_hsiphash(), out of line: 1,
  * 2 and 4 words, else the generic form).  Copied here because the map does
- * not export them: keep them in step with kmod/map.c.
+ * not export them, but for the 16-byte jhash, which kmod/key_hash.h holds
+ * for both: keep the rest in step with kmod/map.c.
  */
 static noinline u32 map_jhash_any(const void *key, u32 key_len, u32 seed)
 {
 	return jhash(key, key_len, seed);
-}
-
-static __always_inline u32 map_jhash_4words(const u32 *k, u32 seed)
-{
-	u32 a, b, c;
-
-	a = JHASH_INITVAL + (4 << 2) + seed;
-	b = a;
-	c = a;
-	a += get_unaligned(k);
-	b += get_unaligned(k + 1);
-	c += get_unaligned(k + 2);
-	__jhash_mix(a, b, c);
-	a += get_unaligned(k + 3);
-	__jhash_final(a, b, c);
-	return c;
 }
 
 static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
@@ -2029,7 +2015,7 @@ static __always_inline u32 map_jhash(const void *key, u32 key_len, u32 seed)
 		return jhash_2words(get_unaligned(w), get_unaligned(w + 1),
 				    seed);
 	case 16:
-		return map_jhash_4words(w, seed);
+		return syncmap_jhash_4words(w, seed);
 	}
 	OPTIMIZER_HIDE_VAR(key_len);
 	return map_jhash_any(key, key_len, seed);

@@ -22,6 +22,7 @@
 #include <linux/string.h>
 
 #include "entry.h"
+#include "key_hash.h"
 #include "map.h"
 #include "table.h"
 
@@ -154,28 +155,6 @@ static noinline u32 key_jhash_any(const struct syncmap *map, const void *key,
 }
 
 /*
- * jhash2() of four words, written out: jhash2() is only inline, which the
- * compiler may decline, and its loop is for any length.  The same value
- * as jhash2(k, 4, seed), and on little-endian machines as jhash() of the
- * 16 bytes.
- */
-static __always_inline u32 key_jhash_4words(const u32 *k, u32 seed)
-{
-	u32 a, b, c;
-
-	a = JHASH_INITVAL + (4 << 2) + seed;
-	b = a;
-	c = a;
-	a += get_unaligned(k);
-	b += get_unaligned(k + 1);
-	c += get_unaligned(k + 2);
-	__jhash_mix(a, b, c);
-	a += get_unaligned(k + 3);
-	__jhash_final(a, b, c);
-	return c;
-}
-
-/*
  * The hash of a key in a table whose @secure is given.  The key's words
  * are read with get_unaligned(), the values memcpy() gave: it would be a
  * call in a kernel built with -fno-builtin (User-Mode Linux).
@@ -194,7 +173,7 @@ static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
 		return jhash_2words(get_unaligned(w), get_unaligned(w + 1),
 				    map->hash_seed);
 	case 16:
-		return key_jhash_4words(w, map->hash_seed);
+		return syncmap_jhash_4words(w, map->hash_seed);
 	}
 	return key_jhash_any(map, key, key_len);
 }
