@@ -30,29 +30,12 @@ struct syncmap;
 struct syncmap_table;
 
 /**
- * enum syncmap_engine - the algorithm behind a map
- * @SYNCMAP_ENGINE_GO: Go's sync.Map, counter for counter (the default):
- *                     the first new key after a promotion copies the read
- *                     table into a new dirty table.
- * @SYNCMAP_ENGINE_MERGE: no operation copies on the caller's path: new keys
- *                        go to a table of their own that loads read under
- *                        RCU, merged into the read table off the callers'
- *                        path (docs/design.md).
- * @SYNCMAP_ENGINE_NR: the number of engines.
- */
-enum syncmap_engine {
-	SYNCMAP_ENGINE_GO,
-	SYNCMAP_ENGINE_MERGE,
-	SYNCMAP_ENGINE_NR,
-};
-
-/**
  * struct syncmap_params - options fixed when a map is created
  * @max_entries: most entries the map may hold, whatever their state
  *               (live or deleted but not yet dropped); 0 for no limit.
  * @max_bytes: most bytes the map may hold for keys, values and per-entry
  *             overhead (see docs/counters.md); 0 for no limit.
- * @engine: an &enum syncmap_engine; 0, Go's, by default.
+ * @engine: an &enum syncmap_engine (uapi/syncmap.h); 0, Go's, by default.
  */
 struct syncmap_params {
 	u64 max_entries;

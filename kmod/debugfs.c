@@ -5,7 +5,8 @@
  *   summary              one line per named map
  *   registry             the registry's counts against the module's
  *                        caps, and the maps whose memory is being freed
- *   maps/<name>/stats    every counter of the stats ioctl, "name: value"
+ *   maps/<name>/stats    every counter of the stats ioctl, "name: value",
+ *                        then "engine: go" or "engine: merge"
  *   maps/<name>/health   the health checks (docs/observability.md)
  *   maps/<name>/policy   the promotion policy, read and write
  *   maps/<name>/reset    write anything: zero the event counters
@@ -30,6 +31,7 @@
 
 #include "ipc_ns.h"
 #include "debugfs.h"
+#include "map.h"
 #include "registry.h"
 
 static struct dentry *syncmap_dbg_root;
@@ -62,6 +64,7 @@ static int stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < ARRAY_SIZE(stat_fields); i++)
 		seq_printf(m, "%s: %llu\n", stat_fields[i].name,
 			   *(u64 *)((char *)&stats + stat_fields[i].off));
+	seq_printf(m, "engine: %s\n", syncmap_engine_name(nm->map));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -220,10 +223,10 @@ static void summary_one(struct syncmap_named *nm, void *arg)
 	syncmap_get_health(nm->map, &h);
 	if (nm->ns->ipc != syncmap_init_ipc_ns())
 		seq_printf(m, "ns/%u/", syncmap_ipc_ns_inum(nm->ns->ipc));
-	seq_printf(m, "%s len=%llu read_len=%llu dirty_len=%llu misses=%llu promotions=%llu rebuilds=%llu compactions=%llu bytes=%llu health=%s\n",
+	seq_printf(m, "%s len=%llu read_len=%llu dirty_len=%llu misses=%llu promotions=%llu rebuilds=%llu compactions=%llu bytes=%llu health=%s engine=%s\n",
 		   nm->name, s.len, s.read_len, s.dirty_len, s.misses,
 		   s.promotions, s.dirty_rebuilds, s.compactions, s.bytes,
-		   h.warn ? "warn" : "ok");
+		   h.warn ? "warn" : "ok", syncmap_engine_name(nm->map));
 }
 
 static int summary_show(struct seq_file *m, void *v)

@@ -52,7 +52,7 @@ MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/syncmap, octal (default 0600
 #define INFO_SIZE_MAX		4096
 #define BATCH_ITEM_SIZE_MAX	256
 
-static_assert(sizeof(struct syncmap_stats) == SYNCMAP_STATS_SIZE_VER0);
+static_assert(sizeof(struct syncmap_stats) == SYNCMAP_STATS_SIZE_VER1);
 static_assert(sizeof(struct syncmap_ioc_name) == SYNCMAP_IOC_NAME_SIZE_VER0);
 static_assert(sizeof(struct syncmap_ioc_create) == SYNCMAP_IOC_CREATE_SIZE_VER0);
 static_assert(sizeof(struct syncmap_ioc_chmod) == SYNCMAP_IOC_CHMOD_SIZE_VER0);
@@ -175,27 +175,31 @@ static int ioc_create(struct file *file, void *arg)
 {
 	struct syncmap_file *sf = file->private_data;
 	struct syncmap_ioc_create *c = arg;
+	struct syncmap_params params = {};
 	struct syncmap_named *nm;
 	int ret;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (c->flags & ~SYNCMAP_CREATE_BIND || c->mode & ~0777U)
+	if (c->flags & ~(SYNCMAP_CREATE_BIND | SYNCMAP_CREATE_MERGE) ||
+	    c->mode & ~0777U)
 		return -EINVAL;
 	ret = syncmap_name_check(c->name, sizeof(c->name));
 	if (ret)
 		return ret;
+	params.max_entries = c->max_entries;
+	params.max_bytes = c->max_bytes;
+	params.engine = c->flags & SYNCMAP_CREATE_MERGE ?
+			SYNCMAP_ENGINE_MERGE : SYNCMAP_ENGINE_GO;
 	if (!(c->flags & SYNCMAP_CREATE_BIND))
 		return syncmap_registry_create(file, sf->ipc, c->name, c->mode,
-					       c->max_entries, c->max_bytes,
-					       NULL);
+					       &params, NULL);
 	mutex_lock(&sf->lock);
 	if (sf->named) {
 		ret = -EBUSY;
 	} else {
 		ret = syncmap_registry_create(file, sf->ipc, c->name, c->mode,
-					      c->max_entries, c->max_bytes,
-					      &nm);
+					      &params, &nm);
 		if (!ret) {
 			/* Publishes the map to operations without @lock. */
 			smp_store_release(&sf->named, nm);

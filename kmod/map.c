@@ -2127,6 +2127,7 @@ void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
 	stats->promotions = stats->promotions_misses +
 			    stats->promotions_range +
 			    stats->promotions_compact;
+	stats->engine = map->engine;
 }
 EXPORT_SYMBOL_GPL(syncmap_get_stats);
 
@@ -2382,6 +2383,23 @@ void syncmap_set_name(struct syncmap *map, const char *name)
 EXPORT_SYMBOL_GPL(syncmap_set_name);
 
 /**
+ * syncmap_engine_name() - the name of a map's engine
+ * @map: the map.
+ *
+ * Context: Any context.
+ * Return: "go" or "merge", as syncmapctl and debugfs show it.
+ */
+const char *syncmap_engine_name(const struct syncmap *map)
+{
+	static const char *const names[SYNCMAP_ENGINE_NR] = {
+		[SYNCMAP_ENGINE_GO] = "go",
+		[SYNCMAP_ENGINE_MERGE] = "merge",
+	};
+
+	return names[map->engine];
+}
+
+/**
  * syncmap_create() - create an empty map
  * @params: limits, or NULL for none.
  *
@@ -2389,7 +2407,8 @@ EXPORT_SYMBOL_GPL(syncmap_set_name);
  * of the calling task, as for BPF maps.
  *
  * Context: Process context; may sleep.
- * Return: the map, or ERR_PTR(-ENOMEM).
+ * Return: the map; ERR_PTR(-EINVAL) for an unknown @params->engine;
+ * ERR_PTR(-ENOMEM).
  */
 struct syncmap *syncmap_create(const struct syncmap_params *params)
 {
@@ -2397,6 +2416,8 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 	struct syncmap_table *read;
 	struct syncmap *map;
 
+	if (params && params->engine >= SYNCMAP_ENGINE_NR)
+		return ERR_PTR(-EINVAL);
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
@@ -2417,6 +2438,7 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 	if (params) {
 		map->max_entries = params->max_entries;
 		map->max_bytes = params->max_bytes;
+		map->engine = params->engine;
 	}
 	map->memcg = get_mem_cgroup_from_mm(current->mm);
 

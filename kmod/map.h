@@ -66,6 +66,7 @@ struct syncmap {
 	struct syncmap_pcpu_stats __percpu *pcpu;
 	hsiphash_key_t hash_key;	/* hsiphash(), once flooded */
 	u32 hash_seed;			/* jhash() until then */
+	u32 engine;			/* enum syncmap_engine, fixed */
 
 	/* The lock and what is written under it, away from the above. */
 	spinlock_t lock ____cacheline_aligned_in_smp;	/* see the top */
@@ -129,6 +130,8 @@ struct syncmap {
 	/* Test-only fault injection: fail the N-th next allocation. */
 	atomic_t fail_nth;
 };
+
+const char *syncmap_engine_name(const struct syncmap *map);
 
 int syncmap_core_init(void);
 void syncmap_core_exit(void);

@@ -403,14 +403,11 @@ static int caps_room(const struct syncmap_user *u, u64 max_bytes,
 }
 
 static int named_add(struct ipc_namespace *ipc, const char *name,
-		     umode_t mode, kuid_t uid, kgid_t gid, u64 max_entries,
-		     u64 max_bytes, bool is_default,
+		     umode_t mode, kuid_t uid, kgid_t gid,
+		     const struct syncmap_params *params, bool is_default,
 		     struct syncmap_named **bind)
 {
-	struct syncmap_params params = {
-		.max_entries = max_entries,
-		.max_bytes = max_bytes,
-	};
+	u64 max_bytes = params->max_bytes;
 	struct syncmap_user *spare = NULL, *u = NULL;
 	struct syncmap_ns *spare_ns, *ns;
 	struct syncmap_named *nm;
@@ -439,7 +436,7 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 	nm->mode = mode;
 	nm->uid = uid;
 	nm->gid = gid;
-	nm->max_entries = max_entries;
+	nm->max_entries = params->max_entries;
 	nm->max_bytes = max_bytes;
 	nm->is_default = is_default;
 
@@ -473,7 +470,7 @@ static int named_add(struct ipc_namespace *ipc, const char *name,
 	ns = ns_find(ipc);
 	if (!ret) {
 		/* In the caller's context: the map charges its memcg. */
-		map = syncmap_create(&params);
+		map = syncmap_create(params);
 		ret = PTR_ERR_OR_ZERO(map);
 		if (!ret) {
 			nm->map = map;
@@ -525,8 +522,7 @@ out:
  * @ipc: the IPC namespace @file was opened in, held by the caller.
  * @name: a valid name (see syncmap_name_check()).
  * @mode: permission bits, 0 to 0777.
- * @max_entries: entry limit, 0 for none.
- * @max_bytes: byte limit, 0 for none.
+ * @params: the map's limits and engine, as for syncmap_create().
  * @bind: if not NULL, set to the new map with a reference taken for the
  *        caller, under the same mutex as the name is linked: nobody can
  *        have destroyed it and created another under the name meanwhile.
@@ -542,15 +538,15 @@ out:
  * module's cap on maps or on their total memory would be exceeded by maps
  * alive; -EDQUOT if the owner's share of them (max_maps_per_user,
  * max_bytes_per_user) would be; -EINTR if a fatal signal ended the wait;
- * -ENOMEM.
+ * -EINVAL for an unknown engine; -ENOMEM.
  */
 int syncmap_registry_create(const struct file *file, struct ipc_namespace *ipc,
-			    const char *name, umode_t mode, u64 max_entries,
-			    u64 max_bytes, struct syncmap_named **bind)
+			    const char *name, umode_t mode,
+			    const struct syncmap_params *params,
+			    struct syncmap_named **bind)
 {
 	return named_add(ipc, name, mode, file->f_cred->fsuid,
-			 file->f_cred->fsgid, max_entries, max_bytes, false,
-			 bind);
+			 file->f_cred->fsgid, params, false, bind);
 }
 
 /*
@@ -747,6 +743,7 @@ void syncmap_named_info(struct syncmap_named *nm,
 	info->max_entries = nm->max_entries;
 	info->max_bytes = nm->max_bytes;
 	info->bytes = stats.bytes;
+	info->engine = stats.engine;
 	if (nm->is_default)
 		info->state |= SYNCMAP_STATE_DEFAULT;
 	if (!READ_ONCE(nm->linked))
@@ -892,9 +889,14 @@ static void default_add_work(struct work_struct *work)
 {
 	struct default_add *da = container_of(work, struct default_add, work);
 
+	struct syncmap_params params = {
+		.max_entries = default_max_entries,
+		.max_bytes = default_max_bytes,
+	};
+
 	da->ret = named_add(syncmap_init_ipc_ns(), SYNCMAP_DEFAULT_NAME,
-			    default_mode, da->uid, da->gid,
-			    default_max_entries, default_max_bytes, true, NULL);
+			    default_mode, da->uid, da->gid, &params, true,
+			    NULL);
 }
 
 /**

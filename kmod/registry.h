@@ -103,8 +103,9 @@ void syncmap_registry_exit(void);
 int syncmap_name_check(const char *name, size_t size);
 
 int syncmap_registry_create(const struct file *file, struct ipc_namespace *ipc,
-			    const char *name, umode_t mode, u64 max_entries,
-			    u64 max_bytes, struct syncmap_named **bind);
+			    const char *name, umode_t mode,
+			    const struct syncmap_params *params,
+			    struct syncmap_named **bind);
 int syncmap_registry_destroy(const struct file *file,
 			     struct ipc_namespace *ipc, const char *name);
 int syncmap_registry_chmod(const struct file *file, struct ipc_namespace *ipc,

@@ -726,8 +726,8 @@ TEST(create_bad_arguments)
 	memset(&c, 0, sizeof(c));
 	sm_set_name(c.name, name);
 	c.mode = 0600;
-	/* Bit 0 is SYNCMAP_CREATE_BIND; the next is unknown. */
-	c.flags = 1U << 1;
+	/* Bits 0 and 1 are SYNCMAP_CREATE_BIND and _MERGE; the next is unknown. */
+	c.flags = 1U << 2;
 	EXPECT_EQ(-1, ioctl(fd, SYNCMAP_IOC_CREATE, &c));
 	EXPECT_EQ(EINVAL, errno);
 	c.flags = 0;

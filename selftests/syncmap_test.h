@@ -37,7 +37,7 @@
 #define SM_DEVICE	"/dev/syncmap"
 
 /* Every structure has the same layout for 32-bit and 64-bit callers. */
-_Static_assert(sizeof(struct syncmap_stats) == SYNCMAP_STATS_SIZE_VER0, "stats");
+_Static_assert(sizeof(struct syncmap_stats) == SYNCMAP_STATS_SIZE_VER1, "stats");
 _Static_assert(sizeof(struct syncmap_ioc_name) == SYNCMAP_IOC_NAME_SIZE_VER0, "name");
 _Static_assert(sizeof(struct syncmap_ioc_create) == SYNCMAP_IOC_CREATE_SIZE_VER0, "create");
 _Static_assert(sizeof(struct syncmap_ioc_chmod) == SYNCMAP_IOC_CHMOD_SIZE_VER0, "chmod");

@@ -76,6 +76,25 @@ struct syncmap_stats {
 	__u64 compactions;
 	/* Longest time the map's spinlock was held, in nanoseconds. */
 	__u64 lock_hold_max_ns;
+	/* The map's &enum syncmap_engine. */
+	__u64 engine;
+};
+
+/**
+ * enum syncmap_engine - the algorithm behind a map
+ * @SYNCMAP_ENGINE_GO: Go's sync.Map, counter for counter (the default):
+ *                     the first new key after a promotion copies the read
+ *                     table into a new dirty table.
+ * @SYNCMAP_ENGINE_MERGE: no operation copies on the caller's path: new keys
+ *                        go to a table of their own that loads read under
+ *                        RCU, merged into the read table off the callers'
+ *                        path (docs/design.md).
+ * @SYNCMAP_ENGINE_NR: the number of engines.
+ */
+enum syncmap_engine {
+	SYNCMAP_ENGINE_GO,
+	SYNCMAP_ENGINE_MERGE,
+	SYNCMAP_ENGINE_NR,
 };
 
 /* ----- Named maps ----------------------------------------------------- */
@@ -121,6 +140,13 @@ struct syncmap_ioc_create {
  */
 #define SYNCMAP_CREATE_BIND	(1U << 0)
 
+/*
+ * struct syncmap_ioc_create.flags: the new map runs SYNCMAP_ENGINE_MERGE
+ * rather than Go's algorithm (docs/design.md).  Kernels before it refuse
+ * the flag with EINVAL.
+ */
+#define SYNCMAP_CREATE_MERGE	(1U << 1)
+
 /**
  * struct syncmap_ioc_chmod - change a map's permission bits (CHMOD)
  * @name: the map's name.
@@ -150,7 +176,7 @@ struct syncmap_ioc_chmod {
  * @max_bytes: limit set at create, 0 for none.
  * @bytes: bytes held for keys, values and per-entry overhead.
  * @state: SYNCMAP_STATE_* bits.
- * @reserved: 0.
+ * @engine: its &enum syncmap_engine (0, Go's, from kernels before it).
  *
  * Fields other than @name and @flags are ignored on input.
  */
@@ -165,7 +191,7 @@ struct syncmap_map_info {
 	__u64 max_bytes;
 	__u64 bytes;
 	__u32 state;
-	__u32 reserved;
+	__u32 engine;
 };
 
 /**
@@ -435,7 +461,8 @@ struct syncmap_ioc_compact {
  * The first published size of each structure: the smallest the kernel
  * takes (a smaller one gives EINVAL).
  */
-#define SYNCMAP_STATS_SIZE_VER0		200
+#define SYNCMAP_STATS_SIZE_VER0		200	/* up to lock_hold_max_ns */
+#define SYNCMAP_STATS_SIZE_VER1		208	/* engine */
 #define SYNCMAP_IOC_NAME_SIZE_VER0	72
 #define SYNCMAP_IOC_CREATE_SIZE_VER0	88
 #define SYNCMAP_IOC_CHMOD_SIZE_VER0	72
