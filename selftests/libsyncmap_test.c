@@ -182,6 +182,47 @@ TEST(create_bind)
 	close(fd);
 }
 
+/* The engine: chosen at create, reported by info, list and stats. */
+TEST(create_flags_engine)
+{
+	struct syncmap_map_info info;
+	char name[SYNCMAP_NAME_MAX], go[SYNCMAP_NAME_MAX];
+	struct syncmap_stats st;
+	char v[8];
+	size_t len;
+	int fd, fd2;
+
+	unique(name, "cf");
+	unique(go, "cf-go");
+	fd = syncmap_open(O_RDWR);
+	fd2 = syncmap_open(O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, syncmap_create_flags(fd, name, 0600, 0, 0,
+					  SYNCMAP_CREATE_BIND |
+					  SYNCMAP_CREATE_MERGE));
+	EXPECT_EQ(0, syncmap_store(fd, "k", 1, "v", 1));
+	EXPECT_EQ(1, syncmap_load(fd, "k", 1, v, sizeof(v), &len));
+	EXPECT_EQ(1U, len);
+	ASSERT_EQ(0, syncmap_info(fd, NULL, &info));
+	EXPECT_EQ((__u32)SYNCMAP_ENGINE_MERGE, info.engine);
+	ASSERT_EQ(0, syncmap_stats(fd, &st));
+	EXPECT_EQ((__u64)SYNCMAP_ENGINE_MERGE, st.engine);
+	EXPECT_EQ(1ULL, st.len);
+	/* Without the flag: Go's. */
+	ASSERT_EQ(0, syncmap_create_flags(fd2, go, 0600, 0, 0, 0));
+	ASSERT_EQ(0, syncmap_info(fd2, go, &info));
+	EXPECT_EQ((__u32)SYNCMAP_ENGINE_GO, info.engine);
+	/* Unknown flags change nothing. */
+	EXPECT_EQ(-EINVAL, syncmap_create_flags(fd2, "cf-bad", 0600, 0, 0,
+						1U << 2));
+	EXPECT_EQ(-ENOENT, syncmap_info(fd2, "cf-bad", &info));
+	EXPECT_EQ(0, syncmap_destroy(fd, name));
+	EXPECT_EQ(0, syncmap_destroy(fd2, go));
+	close(fd2);
+	close(fd);
+}
+
 TEST_F(lib, operations)
 {
 	char buf[64];

@@ -95,23 +95,24 @@ int syncmap_open_map(const char *name, int flags)
 }
 
 /**
- * syncmap_create() - create a named map
- * @fd: a file of the device opened for writing, bound or not.
+ * syncmap_create_flags() - create a named map, with SYNCMAP_CREATE_* flags
+ * @fd: a file of the device opened for writing; unbound with
+ *      SYNCMAP_CREATE_BIND.
  * @name: the new map's name: 1 to 63 bytes of [A-Za-z0-9_.-], not starting
  *        with '.'.
  * @mode: its permission bits, 0 to 0777, as a file's.
  * @max_entries: most entries it may hold, whatever their state; 0 for none.
  * @max_bytes: most bytes it may hold; 0 for none.
- *
- * The map is owned by the fsuid and fsgid the file was opened with.
+ * @flags: SYNCMAP_CREATE_BIND binds @fd to the new map atomically (see
+ *         syncmap_create_bind()); SYNCMAP_CREATE_MERGE gives it the engine
+ *         that never copies on the caller's path rather than Go's.
  *
  * Context: Any thread.  One ioctl(2).
- * Return: 0; -EEXIST the name is taken; -EINVAL a bad name or mode;
- * -ENAMETOOLONG; -ENOSPC a module cap would be exceeded; -EBADF the file
- * is not open for writing; -ENOMEM.
+ * Return: 0; -EINVAL a bad name, mode or flag (a kernel that predates the
+ * flag); the other errnos of syncmap_create() and syncmap_create_bind().
  */
-int syncmap_create(int fd, const char *name, unsigned int mode,
-		   __u64 max_entries, __u64 max_bytes)
+int syncmap_create_flags(int fd, const char *name, unsigned int mode,
+			 __u64 max_entries, __u64 max_bytes, __u32 flags)
 {
 	struct syncmap_ioc_create c;
 	int ret;
@@ -121,9 +122,33 @@ int syncmap_create(int fd, const char *name, unsigned int mode,
 	if (ret)
 		return ret;
 	c.mode = mode;
+	c.flags = flags;
 	c.max_entries = max_entries;
 	c.max_bytes = max_bytes;
 	return sm_ioctl(fd, SYNCMAP_IOC_CREATE, &c);
+}
+
+/**
+ * syncmap_create() - create a named map
+ * @fd: a file of the device opened for writing, bound or not.
+ * @name: the new map's name: 1 to 63 bytes of [A-Za-z0-9_.-], not starting
+ *        with '.'.
+ * @mode: its permission bits, 0 to 0777, as a file's.
+ * @max_entries: most entries it may hold, whatever their state; 0 for none.
+ * @max_bytes: most bytes it may hold; 0 for none.
+ *
+ * The map is owned by the fsuid and fsgid the file was opened with, and
+ * runs Go's engine.
+ *
+ * Context: Any thread.  One ioctl(2).
+ * Return: 0; -EEXIST the name is taken; -EINVAL a bad name or mode;
+ * -ENAMETOOLONG; -ENOSPC a module cap would be exceeded; -EBADF the file
+ * is not open for writing; -ENOMEM.
+ */
+int syncmap_create(int fd, const char *name, unsigned int mode,
+		   __u64 max_entries, __u64 max_bytes)
+{
+	return syncmap_create_flags(fd, name, mode, max_entries, max_bytes, 0);
 }
 
 /**
@@ -148,18 +173,8 @@ int syncmap_create(int fd, const char *name, unsigned int mode,
 int syncmap_create_bind(int fd, const char *name, unsigned int mode,
 			__u64 max_entries, __u64 max_bytes)
 {
-	struct syncmap_ioc_create c;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	ret = sm_name_set(c.name, name);
-	if (ret)
-		return ret;
-	c.mode = mode;
-	c.flags = SYNCMAP_CREATE_BIND;
-	c.max_entries = max_entries;
-	c.max_bytes = max_bytes;
-	return sm_ioctl(fd, SYNCMAP_IOC_CREATE, &c);
+	return syncmap_create_flags(fd, name, mode, max_entries, max_bytes,
+				    SYNCMAP_CREATE_BIND);
 }
 
 /**

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define LIBSYNCMAP_MAJOR_VERSION	0
-#define LIBSYNCMAP_MINOR_VERSION	2
+#define LIBSYNCMAP_MINOR_VERSION	3
 
 /* The device, as the module creates it. */
 #define SYNCMAP_DEVICE_PATH	"/dev/syncmap"
@@ -45,6 +45,10 @@ LIBSYNCMAP_API int syncmap_create(int fd, const char *name, unsigned int mode,
 LIBSYNCMAP_API int syncmap_create_bind(int fd, const char *name,
 				       unsigned int mode, __u64 max_entries,
 				       __u64 max_bytes);
+/* Either, with SYNCMAP_CREATE_* flags: BIND, MERGE (0.3). */
+LIBSYNCMAP_API int syncmap_create_flags(int fd, const char *name,
+					unsigned int mode, __u64 max_entries,
+					__u64 max_bytes, __u32 flags);
 LIBSYNCMAP_API int syncmap_destroy(int fd, const char *name);
 LIBSYNCMAP_API int syncmap_chmod(int fd, const char *name, unsigned int mode);
 LIBSYNCMAP_API int syncmap_info(int fd, const char *name,
