@@ -665,8 +665,59 @@ TEST_F(cli, stats)
 	EXPECT_EQ(0, r->status);
 	EXPECT_TRUE(contains(r->out, "misses"));
 	EXPECT_TRUE(contains(r->out, "amended"));
-	EXPECT_EQ((int)(ARRAY_SIZE(fields)),
+	/* The counters, then the engine. */
+	EXPECT_EQ((int)(ARRAY_SIZE(fields)) + 1,
 		  count_lines(r->out));
+	EXPECT_TRUE(contains(r->out, "\nengine               go\n"));
+}
+
+/* engine: chosen at create, shown by info, list, stats; bad names exit 2. */
+TEST_F(cli, create_engine)
+{
+	char name[SYNCMAP_NAME_MAX];
+	struct run *r = &self->r;
+
+	sm_unique(name, "cli-e");
+	CTL(r, "-j", "create", name, "engine", "merge");
+	EXPECT_EQ(0, r->status);
+	CTL(r, "-j", "info", name);
+	EXPECT_EQ(0, r->status);
+	EXPECT_TRUE(contains(r->out, ",\"engine\":\"merge\"}\n")) {
+		TH_LOG("got %s", r->out);
+	}
+	CTL(r, "info", name);
+	EXPECT_TRUE(contains(r->out, "engine:       merge\n"));
+	CTL(r, "-m", name, "store", "a", "1");
+	EXPECT_EQ(0, r->status);
+	CTL(r, "-m", name, "load", "a");
+	EXPECT_STREQ("1\n", r->out);
+	CTL(r, "-j", "-m", name, "stats");
+	EXPECT_TRUE(contains(r->out, ",\"engine\":\"merge\"}\n"));
+	CTL(r, "-m", name, "stats", "--prometheus");
+	snprintf(self->expect, sizeof(self->expect),
+		 "syncmap_engine_info{map=\"%s\",engine=\"merge\"} 1\n", name);
+	EXPECT_TRUE(contains(r->out, self->expect));
+	EXPECT_EQ(0, promtool_check("stats-engine", r->out));
+	CTL(r, "list");
+	EXPECT_TRUE(contains(r->out, " merge\n"));
+	CTL(r, "-j", "list");
+	EXPECT_TRUE(contains(r->out, "\"engine\":\"merge\"}"));
+	EXPECT_TRUE(contains(r->out, "\"engine\":\"go\"}"));
+	CTL(r, "destroy", name);
+	EXPECT_EQ(0, r->status);
+
+	/* Unknown engine: a usage error, nothing created. */
+	CTL(r, "create", name, "engine", "trie");
+	EXPECT_EQ(2, r->status);
+	EXPECT_TRUE(contains(r->err, "unknown engine 'trie'"));
+	CTL(r, "info", name);
+	EXPECT_EQ(1, r->status);
+	/* create-bind takes it too. */
+	CTL(r, "-j", "create-bind", name, "engine", "go");
+	EXPECT_EQ(0, r->status);
+	CTL(r, "-j", "info", name);
+	EXPECT_TRUE(contains(r->out, ",\"engine\":\"go\"}\n"));
+	CTL(r, "destroy", name);
 }
 
 /* health -j: issue 4's shape, exit 3 when a check warns. */

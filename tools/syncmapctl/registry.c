@@ -35,10 +35,34 @@ static int registry_done(struct ctx *ctx, int need, int ret, const char *name)
  * the next commands (of a batch), with no window in which the name could
  * stand for a map someone else created.
  */
+/* The names of enum syncmap_engine, as create takes and info prints them. */
+static const char *const engine_names[] = {
+	[SYNCMAP_ENGINE_GO] = "go",
+	[SYNCMAP_ENGINE_MERGE] = "merge",
+};
+
+const char *engine_name(uint64_t engine)
+{
+	return engine < SYNCMAP_ENGINE_NR ? engine_names[engine] : "unknown";
+}
+
+static int parse_engine(struct ctx *ctx, const struct arg *a, uint32_t *flags)
+{
+	if (!strcmp(a->s, engine_names[SYNCMAP_ENGINE_GO]))
+		*flags &= ~SYNCMAP_CREATE_MERGE;
+	else if (!strcmp(a->s, engine_names[SYNCMAP_ENGINE_MERGE]))
+		*flags |= SYNCMAP_CREATE_MERGE;
+	else
+		return usage_error(ctx, "unknown engine '%s' (go, merge)",
+				   a->s);
+	return 0;
+}
+
 static int create(struct ctx *ctx, int argc, const struct arg *argv,
 		  bool bind)
 {
 	uint64_t max_entries = 0, max_bytes = 0;
+	uint32_t flags = bind ? SYNCMAP_CREATE_BIND : 0;
 	struct syncmap_policy p;
 	uint32_t mode = 0600;
 	bool policy = false;
@@ -59,9 +83,11 @@ static int create(struct ctx *ctx, int argc, const struct arg *argv,
 		} else if (!strcmp(argv[i].s, "policy")) {
 			ret = policy_parse(ctx, 1, v, &p);
 			policy = true;
+		} else if (!strcmp(argv[i].s, "engine")) {
+			ret = parse_engine(ctx, v, &flags);
 		} else {
 			ret = usage_error(ctx,
-					  "unknown option '%s' (mode, max-entries, max-bytes, policy)",
+					  "unknown option '%s' (mode, max-entries, max-bytes, policy, engine)",
 					  argv[i].s);
 		}
 		if (ret)
@@ -74,12 +100,8 @@ static int create(struct ctx *ctx, int argc, const struct arg *argv,
 			  &fd);
 	if (ret)
 		return ret;
-	if (bind)
-		ret = syncmap_create_bind(fd, argv[0].s, mode, max_entries,
-					  max_bytes);
-	else
-		ret = syncmap_create(fd, argv[0].s, mode, max_entries,
-				     max_bytes);
+	ret = syncmap_create_flags(fd, argv[0].s, mode, max_entries, max_bytes,
+				   flags);
 	if (ret || !bind)
 		close(fd);
 	ret = registry_done(ctx, NEED_WRITE, ret, argv[0].s);
@@ -181,6 +203,7 @@ static void json_map(struct ctx *ctx, const struct syncmap_map_info *m)
 	jw_uint_field(ctx->jw, "max_entries", m->max_entries);
 	jw_uint_field(ctx->jw, "max_bytes", m->max_bytes);
 	jw_uint_field(ctx->jw, "bytes", m->bytes);
+	jw_string_field(ctx->jw, "engine", engine_name(m->engine));
 	jw_end_object(ctx->jw);
 }
 
@@ -220,15 +243,17 @@ int do_list(struct ctx *ctx, int argc, const struct arg *argv)
 	for (i = 0; i < n; i++)
 		if ((int)strlen(maps[i].name) > w)
 			w = strlen(maps[i].name);
-	printf("%-*s %6s %6s %4s %10s %11s %11s %11s\n", w, "NAME", "UID",
-	       "GID", "MODE", "LEN", "MAX_ENTRIES", "MAX_BYTES", "BYTES");
+	printf("%-*s %6s %6s %4s %10s %11s %11s %11s %s\n", w, "NAME", "UID",
+	       "GID", "MODE", "LEN", "MAX_ENTRIES", "MAX_BYTES", "BYTES",
+	       "ENGINE");
 	for (i = 0; i < n; i++)
-		printf("%-*s %6u %6u %04o %10llu %11s %11s %11llu\n", w,
+		printf("%-*s %6u %6u %04o %10llu %11s %11s %11llu %s\n", w,
 		       maps[i].name, maps[i].uid, maps[i].gid, maps[i].mode,
 		       (unsigned long long)maps[i].len,
 		       limit(maps[i].max_entries, e, sizeof(e)),
 		       limit(maps[i].max_bytes, b, sizeof(b)),
-		       (unsigned long long)maps[i].bytes);
+		       (unsigned long long)maps[i].bytes,
+		       engine_name(maps[i].engine));
 	free(maps);
 	return EXIT_OK;
 }
@@ -267,5 +292,6 @@ int do_info(struct ctx *ctx, int argc, const struct arg *argv)
 	printf("bytes:        %llu\n", (unsigned long long)m.bytes);
 	printf("max_entries:  %s\n", limit(m.max_entries, buf, sizeof(buf)));
 	printf("max_bytes:    %s\n", limit(m.max_bytes, buf, sizeof(buf)));
+	printf("engine:       %s\n", engine_name(m.engine));
 	return EXIT_OK;
 }

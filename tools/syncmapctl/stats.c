@@ -146,6 +146,13 @@ static int prometheus(struct ctx *ctx)
 		}
 		ok[i] = true;
 	}
+	/* An info metric: the engine is a label, the value always 1. */
+	printf("# HELP syncmap_engine_info The map's engine (go or merge), as the label engine.\n");
+	printf("# TYPE syncmap_engine_info gauge\n");
+	for (i = 0; i < n; i++)
+		if (ok[i])
+			printf("syncmap_engine_info{map=\"%s\",engine=\"%s\"} 1\n",
+			       maps[i].name, engine_name(stats[i].engine));
 	for (j = 0; j < N_STATS; j++) {
 		const struct stat_field *f = &stat_fields[j];
 		const char *name = f->prom ? f->prom : f->name;
@@ -197,6 +204,7 @@ int do_stats(struct ctx *ctx, int argc, const struct arg *argv)
 				jw_uint_field(ctx->jw, f->name,
 					      stat_value(&s, f));
 		}
+		jw_string_field(ctx->jw, "engine", engine_name(s.engine));
 		jw_end_object(ctx->jw);
 		return EXIT_OK;
 	}
@@ -209,5 +217,6 @@ int do_stats(struct ctx *ctx, int argc, const struct arg *argv)
 		else
 			printf("%-20s %llu\n", f->name, (unsigned long long)v);
 	}
+	printf("%-20s %s\n", "engine", engine_name(s.engine));
 	return EXIT_OK;
 }

@@ -119,6 +119,7 @@ int no_memory(struct ctx *ctx);
 int map_fail(struct ctx *ctx, int err);
 int print_ok(struct ctx *ctx);
 int map_stats(const char *name, struct syncmap_stats *s);
+const char *engine_name(uint64_t engine);
 int map_health(const char *name, struct syncmap_health *h);
 
 /* errors.c */
