@@ -23,13 +23,19 @@ import subprocess
 import sys
 from collections import defaultdict
 
-IMPLS = ["syncmap", "rhashtable", "rwlock", "bucketlock", "xarray"]
-PEERS = IMPLS[1:]
+IMPLS = ["syncmap", "syncmap-merge", "rhashtable", "rwlock", "bucketlock",
+         "xarray"]
+# The peers of the ratio tables: syncmap's second engine has its own section.
+PEERS = IMPLS[2:]
+MERGE = "syncmap-merge"
 READ_WL = ["LoadMostlyHits", "LoadMostlyMisses"]
 GO_WL = ["LoadMostlyHits", "LoadMostlyMisses", "LoadOrStoreBalanced",
          "LoadOrStoreUnique", "LoadOrStoreCollision", "LoadAndDeleteBalanced",
          "Range", "AdversarialAlloc", "AdversarialDelete", "SwapMostlyHits",
-         "CompareAndSwapMostlyHits", "Clear"]
+         "SwapMostlyMisses", "CompareAndSwapMostlyHits", "Clear"]
+# Issue 15's targets of the merge engine against the rwlock table.
+MERGE_WRITE_WL = ["AdversarialAlloc", "AdversarialDelete", "LoadOrStoreUnique",
+                  "SwapMostlyMisses"]
 WRITE_WL = ["LoadOrStoreUnique", "AdversarialAlloc", "AdversarialDelete"]
 # LoadMostlyHits/Misses at wider keys (syncmap, rhashtable, rwlock).
 WIDE_LENS = [16, 64]
@@ -143,9 +149,9 @@ class Data:
         r = self.rates.get(key)
         return statistics.median(r) if r else None
 
-    def ratios(self, tag, wl, size, reuse, impl, threads):
-        """syncmap / impl, one per pass (same run, same pass)."""
-        a = self.rates.get((tag, wl, size, reuse, "syncmap", threads), [])
+    def ratios(self, tag, wl, size, reuse, impl, threads, of="syncmap"):
+        """@of / impl, one per pass (same run, same pass)."""
+        a = self.rates.get((tag, wl, size, reuse, of, threads), [])
         b = self.rates.get((tag, wl, size, reuse, impl, threads), [])
         return [x / y for x, y in zip(a, b) if y]
 
@@ -812,6 +818,75 @@ def wide_section(plats, w):
     w("")
 
 
+def engines_section(plats, w):
+    """The merge engine against Go's and against the rwlock table."""
+    cols = columns_of(plats)
+    rows = [(wl, size) for wl, size in workload_rows(plats)
+            if any(d.rates.get(("pass", wl, size, 0, MERGE, t))
+                   for d, t in cols)]
+    if not rows:
+        return
+    w("## The two engines: merge ÷ Go, merge ÷ rwlock")
+    w("")
+    w("`syncmap-merge` is the same API on a map created with "
+      "`SYNCMAP_ENGINE_MERGE` (`docs/design.md`): new keys wait in a table "
+      "of their own that loads read under RCU, merged into the read table "
+      "by a worker, so no call copies the map. Its rate over Go's engine's "
+      "(`syncmap`) and over the rwlock table's, same pass.")
+    w("")
+    w("| workload | keys | "
+      + " | ".join(f"÷ Go {col_name(d, t)}" for d, t in cols) + " | "
+      + " | ".join(f"÷ rwlock {col_name(d, t)}" for d, t in cols) + " |")
+    w("| --- | ---: |" + " ---: |" * (2 * len(cols)))
+    for wl, size in rows:
+        go = [fmt_ratio(d.ratios("pass", wl, size, 0, "syncmap", t, MERGE))
+              for d, t in cols]
+        rw = [fmt_ratio(d.ratios("pass", wl, size, 0, "rwlock", t, MERGE))
+              for d, t in cols]
+        w(f"| {wl} | {size:,} | " + " | ".join(go + rw) + " |")
+    w("")
+    w("### Targets of issue 15, in-kernel")
+    w("")
+    w("| target | " + " | ".join(col_name(d, t) for d, t in cols) + " |")
+    w("| --- |" + " --- |" * len(cols))
+
+    def row(label, fn):
+        cells = [fn(d, t) or "–" for d, t in cols]
+        if any(c != "–" for c in cells):
+            w(f"| {label} | " + " | ".join(cells) + " |")
+
+    def sizes(wl):
+        return sorted({s for d in plats for s in d.sizes_of(wl)})
+
+    for wl in MERGE_WRITE_WL:
+        for size in sizes(wl):
+            row(f"merge: {wl} ≥ 1.0x rwlock",
+                lambda d, t: met(d.ratios("pass", wl, size, 0, "rwlock", t,
+                                          MERGE), 1.0))
+    for size in sizes("LoadMostlyHits"):
+        row(f"merge: LoadMostlyHits {size:,} keys ≥ 1.0x Go's engine",
+            lambda d, t: met(d.ratios("pass", "LoadMostlyHits", size, 0,
+                                      "syncmap", t, MERGE), 1.0))
+    for wl in WRITE_WL:
+        for size in sizes(wl):
+            row(f"Go: {wl} ≥ 0.5x rwlock",
+                lambda d, t: met(d.ratios("pass", wl, size, 0, "rwlock", t),
+                                 0.5))
+    for wl in ("SwapMostlyHits", "CompareAndSwapMostlyHits"):
+        for size in sizes(wl):
+            row(f"Go: {wl} within 1.5x of rwlock (≥ 0.67x)",
+                lambda d, t: met(d.ratios("pass", wl, size, 0, "rwlock", t),
+                                 1 / 1.5))
+    for size in sizes("Clear"):
+        row("Go: Clear within 2x of rwlock (≥ 0.5x)",
+            lambda d, t: met(d.ratios("pass", "Clear", size, 0, "rwlock", t),
+                             0.5))
+    w("")
+    w("The 2-thread columns are the issue's; 1-thread columns for reference. "
+      "The native targets are in `docs/bench-native.md`.")
+    w("")
+
+
 def mixed_section(plats, w):
     have = [d for d in plats if d.sizes_of(MIXED_WL)]
     w(f"## Readers while one thread stores ({MIXED_WL})")
@@ -871,18 +946,26 @@ def sweep_section(plats, w):
           f"thread{'s' if par > 1 else ''})")
         w("")
         w(f"A share r of the calls hits one of {sizes[0]} present keys, the "
-          "rest store new keys. syncmap ÷ peer:")
+          "rest store new keys. Both engines' rates, merge ÷ Go, then "
+          "syncmap (Go's engine) ÷ peer:")
         w("")
-        w("| r | syncmap ops/s | vs rhashtable | vs rwlock | vs bucketlock "
+        w("| r | syncmap ops/s | syncmap-merge ops/s | merge ÷ Go "
+          "| vs rhashtable | vs rwlock | vs bucketlock "
           "| vs xarray | promotions | rebuilds |")
-        w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+          "| ---: |")
         for r in range(11):
             key = ("pass", "LoadOrStoreReuse", sizes[0], r, "syncmap", par)
             if key not in d.stats:
                 continue
             cells = [fmt_ratio(d.ratios("pass", "LoadOrStoreReuse", sizes[0],
                                         r, p, par)) for p in PEERS]
+            mkey = ("pass", "LoadOrStoreReuse", sizes[0], r, MERGE, par)
+            mr = d.rate(*mkey)
             w(f"| {r / 10:.1f} | {fmt_rate(d.rate(*key))} | "
+              f"{fmt_rate(mr) if mr else '–'} | "
+              + fmt_ratio(d.ratios("pass", "LoadOrStoreReuse", sizes[0], r,
+                                   "syncmap", par, MERGE)) + " | "
               + " | ".join(cells)
               + f" | {median_stat(d, key, 'promotions') or 0:.0f}"
               f" | {median_stat(d, key, 'rebuilds') or 0:.0f} |")
@@ -1139,7 +1222,9 @@ def main():
       "platform: above 1 syncmap is faster. Each figure is the median of "
       "the passes, the range in brackets.")
     w("")
-    w("Implementations: `syncmap`; `rhashtable`; `rwlock`, a hashtable under "
+    w("Implementations: `syncmap` (Go's engine, the default); "
+      "`syncmap-merge` (the engine that never copies, see below); "
+      "`rhashtable`; `rwlock`, a hashtable under "
       "one `rwlock_t` (Go's RWMutexMap); `bucketlock`, a hashtable with a "
       "spinlock per bucket and RCU lookups; `xarray`, an XArray indexed by "
       "the key (values as `xa_mk_value()`). 8-byte keys and values. The two "
@@ -1158,6 +1243,7 @@ def main():
         w("")
 
     ratio_tables(plats, w)
+    engines_section(plats, w)
     wide_section(plats, w)
     mixed_section(plats, w)
     sweep_section(plats, w)

@@ -3,7 +3,8 @@
  * syncmap_bench: syncmap against its kernel peers on the workloads of Go's
  * sync.Map benchmarks (map_bench_test.go), in one run.
  *
- * Implementations, all behind struct bench_ops: syncmap; rhashtable; a
+ * Implementations, all behind struct bench_ops: syncmap (Go's engine, the
+ * default); syncmap-merge (the same API on SYNCMAP_ENGINE_MERGE); rhashtable; a
  * hashtable under one rwlock_t; a hashtable with a spinlock per bucket and
  * RCU lookups; an XArray indexed by the key.  Keys are 8-byte integers
  * (passed as 8 bytes to syncmap and rhashtable), values 8 bytes.  The two
@@ -29,9 +30,9 @@
  *   hash key_len=K base_ns=... map_jhash_ns=... ... per=1000
  *
  * In a mixed workload ops and rate are the readers', writer_* the writer's.
- * ratio is the rate over syncmap's in the same run; the syncmap counters are
- * those of the map the run used (for the other implementations, of the
- * syncmap run of the same workload).  The defaults are a smoke run of a few
+ * ratio is the rate over syncmap's (Go's engine) in the same run; the
+ * syncmap counters are those of the map the run used (for the peers, of the
+ * last syncmap run of the same workload).  The defaults are a smoke run of a few
  * milliseconds per workload, loaded by `make check`; `make bench` passes
  * real ones.  Each timed run starts after a warm-up of a quarter of
  * duration_ms.  On a real machine:
@@ -199,6 +200,15 @@ static void *sm_create(u64 hint)
 		return NULL;
 	}
 	return map;
+}
+
+/* The engine that never copies (SYNCMAP_ENGINE_MERGE): the same calls. */
+static void *smm_create(u64 hint)
+{
+	struct syncmap_params params = { .engine = SYNCMAP_ENGINE_MERGE };
+	struct syncmap *map = syncmap_create(&params);
+
+	return IS_ERR(map) ? NULL : map;
 }
 
 static void sm_destroy(void *map)
@@ -1014,19 +1024,30 @@ struct sm_wide {
 	u32 key_len;
 };
 
-static void *smw_create(u64 hint, u32 key_len)
+static void *smw_create_with(void *(*create)(u64 hint), u64 hint,
+			     u32 key_len)
 {
 	struct sm_wide *m = kzalloc(sizeof(*m), GFP_KERNEL);
 
 	if (!m)
 		return NULL;
-	m->map = sm_create(hint);
+	m->map = create(hint);
 	if (!m->map) {
 		kfree(m);
 		return NULL;
 	}
 	m->key_len = key_len;
 	return m;
+}
+
+static void *smw_create(u64 hint, u32 key_len)
+{
+	return smw_create_with(sm_create, hint, key_len);
+}
+
+static void *smmw_create(u64 hint, u32 key_len)
+{
+	return smw_create_with(smm_create, hint, key_len);
 }
 
 static void smw_destroy(void *map)
@@ -1272,6 +1293,15 @@ static const struct bench_ops bench_impls[] = {
 		.swap_value = sm_swap, .cas = sm_cas, .range = sm_range,
 		.clear = sm_clear,
 		.wcreate = smw_create, .wdestroy = smw_destroy,
+		.wload = smw_load, .wload_or_store = smw_load_or_store,
+	}, {
+		.name = "syncmap-merge", .create = smm_create,
+		.destroy = sm_destroy, .load = sm_load, .store = sm_store,
+		.load_or_store = sm_load_or_store,
+		.load_and_delete = sm_load_and_delete, .delete = sm_delete,
+		.swap_value = sm_swap, .cas = sm_cas, .range = sm_range,
+		.clear = sm_clear,
+		.wcreate = smmw_create, .wdestroy = smw_destroy,
 		.wload = smw_load, .wload_or_store = smw_load_or_store,
 	}, {
 		.name = "rhashtable", .create = rht_create,
@@ -1604,6 +1634,19 @@ static void step_swap_mostly_hits(struct bench_worker *w, u64 i)
 	}
 }
 
+/* Go 1.20's SwapMostlyMisses: one key of 1024 present, the rest new. */
+static void step_swap_mostly_misses(struct bench_worker *w, u64 i)
+{
+	u64 v;
+
+	if (i % w->n < hits_mostly_misses(w->n)) {
+		w->ops->swap_value(w->map, i % w->n, i % w->n, &v);
+	} else {
+		check(w, w->ops->swap_value(w->map, i, i, &v));
+		w->ops->delete(w->map, i);
+	}
+}
+
 static void step_cas_mostly_hits(struct bench_worker *w, u64 i)
 {
 	u64 v = i % w->n < w->n - 1 ? i % w->n : i;
@@ -1629,7 +1672,7 @@ static void step_los_reuse(struct bench_worker *w, u64 i)
 					       &v));
 }
 
-#define WIDE_IMPLS	"syncmap,rhashtable,rwlock"
+#define WIDE_IMPLS	"syncmap,syncmap-merge,rhashtable,rwlock"
 
 static const struct bench_workload bench_workloads[] = {
 	{ "LoadMostlyHits", true, false, hits_mostly_hits, 0,
@@ -1663,6 +1706,8 @@ static const struct bench_workload bench_workloads[] = {
 	  setup_range, step_adversarial_delete },
 	{ "SwapMostlyHits", false, false, present_all, 1024,
 	  setup_mostly_hits, step_swap_mostly_hits },
+	{ "SwapMostlyMisses", false, false, hits_mostly_misses, 1024,
+	  setup_mostly_misses, step_swap_mostly_misses },
 	{ "CompareAndSwapMostlyHits", false, false, present_all, 1024,
 	  setup_mostly_hits, step_cas_mostly_hits },
 	{ "Clear", false, false, present_none, 256,
@@ -1862,7 +1907,7 @@ static void bench_memory(const struct bench_ops *ops, void *map, u64 entries,
 	s64 overhead = div64_s64(delta, max_t(u64, entries, 1)) - 16;
 	struct syncmap_stats st;
 
-	if (ops->create != sm_create) {
+	if (ops->destroy != sm_destroy) {
 		pr_info("mem impl=%s entries=%llu delta_bytes=%ld overhead=%lld\n",
 			ops->name, entries, delta, overhead);
 		return;
@@ -1883,7 +1928,8 @@ static void bench_one(const struct bench_workload *wl, u64 size,
 
 	for (k = 0; k < ARRAY_SIZE(bench_impls); k++) {
 		const struct bench_ops *ops = &bench_impls[k];
-		bool is_sm = ops->create == sm_create;
+		/* Either engine; ratios are to Go's, listed first. */
+		bool is_sm = ops->destroy == sm_destroy;
 		u64 hint = wl->hint ? wl->hint : n;
 		struct syncmap *sm = NULL;
 		ktime_t t0 = ktime_get();
@@ -1922,7 +1968,8 @@ static void bench_one(const struct bench_workload *wl, u64 size,
 		ret = bench_timed(ops, map, wl, n, reuse, nr, &res);
 		if (sm) {
 			syncmap_get_stats(sm, &st);
-			sm_rate = res.rate;
+			if (ops->create == sm_create)
+				sm_rate = res.rate;
 		}
 		if (wl->key_len)
 			ops->wdestroy(map);

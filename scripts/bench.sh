@@ -50,7 +50,7 @@ set -euo pipefail
 
 platforms=${BENCH_PLATFORMS:-uml tcg}
 report=${BENCH_REPORT:-$SYNCMAP_ROOT/docs/bench.md}
-go_workloads=LoadMostlyHits,LoadMostlyMisses,LoadOrStoreBalanced,LoadOrStoreUnique,LoadOrStoreCollision,LoadAndDeleteBalanced,Range,AdversarialAlloc,AdversarialDelete,SwapMostlyHits,CompareAndSwapMostlyHits,Clear
+go_workloads=LoadMostlyHits,LoadMostlyMisses,LoadOrStoreBalanced,LoadOrStoreUnique,LoadOrStoreCollision,LoadAndDeleteBalanced,Range,AdversarialAlloc,AdversarialDelete,SwapMostlyHits,SwapMostlyMisses,CompareAndSwapMostlyHits,Clear
 
 for plat in $platforms; do
 	case $plat in

@@ -18,7 +18,7 @@ mkdir -p "$insmod_cg" 2>/dev/null
 # its own deferred resize worker (__rhashtable_remove_fast() against
 # rht_deferred_worker()): a report about a peer, not about syncmap.
 bench_peers=
-[ -d /sys/kernel/debug/kcsan ] && bench_peers="impls=syncmap,rwlock,bucketlock,xarray"
+[ -d /sys/kernel/debug/kcsan ] && bench_peers="impls=syncmap,syncmap-merge,rwlock,bucketlock,xarray"
 
 # Parameters come from scripts/guest/modules.conf ("PATH.ko PARAM=VALUE...").
 for ko in $(sm_modules); do
