@@ -2398,6 +2398,7 @@ const char *syncmap_engine_name(const struct syncmap *map)
 
 	return names[map->engine];
 }
+EXPORT_SYMBOL_NS_GPL(syncmap_engine_name, SYNCMAP_TESTING);
 
 /**
  * syncmap_create() - create an empty map

@@ -85,6 +85,19 @@ FIXTURE(failslab) {
 	char keys[KEYS][8];
 };
 
+/* Both engines: Go's, and the merge engine (SYNCMAP_CREATE_MERGE). */
+FIXTURE_VARIANT(failslab) {
+	uint32_t create_flags;
+};
+
+FIXTURE_VARIANT_ADD(failslab, go) {
+	.create_flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(failslab, merge) {
+	.create_flags = SYNCMAP_CREATE_MERGE,
+};
+
 FIXTURE_SETUP(failslab)
 {
 	static const char * const set[] = {
@@ -103,7 +116,8 @@ FIXTURE_SETUP(failslab)
 	self->fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
 	ASSERT_LE(0, self->fail_fd);
 	sm_unique(self->name, "failslab");
-	ASSERT_EQ(0, sm_create(self->name, 0600, 0, 0));
+	ASSERT_EQ(0, sm_create_flags(self->name, 0600, 0, 0,
+				     variant->create_flags));
 	self->fd = sm_open_bound(self->name, O_RDWR);
 	ASSERT_LE(0, self->fd);
 	for (i = 0; i < KEYS; i++) {

@@ -77,7 +77,7 @@ static long long cg_pread(int fd)
  * it and wait for the charge to come back.  Exit status: 0 ok, else the
  * step that failed.
  */
-static int child(const char *cg, const char *name)
+static int child(const char *cg, const char *name, uint32_t flags)
 {
 	static char value[CG_VALUE];
 	long long base, full, now;
@@ -115,7 +115,7 @@ static int child(const char *cg, const char *name)
 	if (cur < 0)
 		return 20;
 	base = cg_pread(cur);
-	if (sm_create(name, 0600, 0, 0))
+	if (sm_create_flags(name, 0600, 0, 0, flags))
 		return 12;
 	fd = sm_open_bound(name, O_RDWR);
 	if (fd < 0)
@@ -154,7 +154,8 @@ static int child(const char *cg, const char *name)
 	return now <= base + CG_SLACK ? 0 : 19;
 }
 
-TEST(fill_until_enomem)
+/* fill_until_enomem on a map of the engine @flags choose. */
+static void fill(struct __test_metadata *_metadata, uint32_t flags)
 {
 	char cg[128], name[SYNCMAP_NAME_MAX], limit[32];
 	int status, fd;
@@ -179,7 +180,7 @@ TEST(fill_until_enomem)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(child(cg, name));
+		_exit(child(cg, name, flags));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status)) {
 		TH_LOG("the filler died of signal %d (OOM kill?)",
@@ -195,6 +196,16 @@ TEST(fill_until_enomem)
 	close(fd);
 	sm_destroy(name);
 	EXPECT_EQ(0, rmdir(cg));
+}
+
+TEST(fill_until_enomem)
+{
+	fill(_metadata, 0);
+}
+
+TEST(fill_until_enomem_merge)
+{
+	fill(_metadata, SYNCMAP_CREATE_MERGE);
 }
 
 /* Items of the largest size the kernel takes, so the staging is big. */

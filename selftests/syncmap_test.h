@@ -165,8 +165,10 @@ static inline int sm_open_bound(const char *name, int flags)
 	return fd;
 }
 
-static inline int sm_create(const char *name, unsigned int mode,
-			    uint64_t max_entries, uint64_t max_bytes)
+/* CREATE with SYNCMAP_CREATE_* @flags (MERGE: the merge engine). */
+static inline int sm_create_flags(const char *name, unsigned int mode,
+				  uint64_t max_entries, uint64_t max_bytes,
+				  uint32_t flags)
 {
 	struct syncmap_ioc_create c;
 	int fd = sm_open(O_WRONLY), ret;
@@ -176,11 +178,18 @@ static inline int sm_create(const char *name, unsigned int mode,
 	memset(&c, 0, sizeof(c));
 	sm_set_name(c.name, name);
 	c.mode = mode;
+	c.flags = flags;
 	c.max_entries = max_entries;
 	c.max_bytes = max_bytes;
 	ret = sm_ret(ioctl(fd, SYNCMAP_IOC_CREATE, &c));
 	close(fd);
 	return ret;
+}
+
+static inline int sm_create(const char *name, unsigned int mode,
+			    uint64_t max_entries, uint64_t max_bytes)
+{
+	return sm_create_flags(name, mode, max_entries, max_bytes, 0);
 }
 
 static inline int sm_destroy(const char *name)
@@ -336,16 +345,24 @@ static inline int sm_open_bound(const char *name, int flags)
 	return syncmap_open_map(name, flags);
 }
 
-static inline int sm_create(const char *name, unsigned int mode,
-			    uint64_t max_entries, uint64_t max_bytes)
+static inline int sm_create_flags(const char *name, unsigned int mode,
+				  uint64_t max_entries, uint64_t max_bytes,
+				  uint32_t flags)
 {
 	int fd = syncmap_open(O_WRONLY), ret;
 
 	if (fd < 0)
 		return fd;
-	ret = syncmap_create(fd, name, mode, max_entries, max_bytes);
+	ret = syncmap_create_flags(fd, name, mode, max_entries, max_bytes,
+				   flags);
 	close(fd);
 	return ret;
+}
+
+static inline int sm_create(const char *name, unsigned int mode,
+			    uint64_t max_entries, uint64_t max_bytes)
+{
+	return sm_create_flags(name, mode, max_entries, max_bytes, 0);
 }
 
 static inline int sm_destroy(const char *name)

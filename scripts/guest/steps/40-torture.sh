@@ -3,9 +3,10 @@
 # modes: test
 #
 # The torture test (torture/syncmap_torture.c, loaded by step 20): its
-# kthreads and softirq readers on the default map for SM_TORTURE_DURATION
-# seconds (make torture; else a minute on the test kernel and a few seconds
-# on the others), with syncmap_hammer's processes on the same map through
+# kthreads and softirq readers on the default map (Go's engine), then on a
+# map of the merge engine, for SM_TORTURE_DURATION seconds each (make
+# torture; else a minute on the test kernel and a few seconds on the
+# others), with syncmap_hammer's processes on the same map through
 # /dev/syncmap, then the checks at quiescence and the fault pass.
 
 dir=/sys/kernel/debug/syncmap_torture
@@ -18,18 +19,32 @@ if [ -z "$secs" ]; then
 	esac
 fi
 
-hammer=
-if [ -x /selftests/syncmap_hammer ]; then
-	/selftests/syncmap_hammer "$secs" 2 >/tmp/hammer.out 2>&1 &
-	hammer=$!
+# torture NAME: SECS of the torture and the hammer on the named map, then
+# the checks at quiescence and the fault pass, on that map's engine.
+torture() {
+	sm_check "torture:map:$1" sh -c "echo $1 >$dir/map"
+	hammer=
+	if [ -x /selftests/syncmap_hammer ]; then
+		/selftests/syncmap_hammer "$secs" 2 "$1" >/tmp/hammer.out 2>&1 &
+		hammer=$!
+	fi
+	sm_check "torture:run:$1" sh -c "echo $secs >$dir/run"
+	if [ -n "$hammer" ]; then
+		wait "$hammer"
+		hrc=$?
+		sm_run kselftest "torture-hammer-$1" sh -c "cat /tmp/hammer.out; exit $hrc"
+	fi
+	sm_check "torture:check:$1" sh -c "echo 1 >$dir/check"
+}
+
+# Go's engine on the default map, then the merge engine on a map of its own.
+torture default
+sm_check torture:create-merge syncmapctl create torture-merge engine merge
+if syncmapctl info torture-merge >/dev/null 2>&1; then
+	torture torture-merge
+	sm_check torture:map:default sh -c "echo default >$dir/map"
+	sm_check torture:destroy-merge syncmapctl destroy torture-merge
 fi
-sm_check torture:run sh -c "echo $secs >$dir/run"
-if [ -n "$hammer" ]; then
-	wait "$hammer"
-	hrc=$?
-	sm_run kselftest torture-hammer sh -c "cat /tmp/hammer.out; exit $hrc"
-fi
-sm_check torture:check sh -c "echo 1 >$dir/check"
 sm_run kselftest torture cat "$dir/results"
 
 # make torture: the ioctl fuzzer with many calls (step 50 runs a short pass).
