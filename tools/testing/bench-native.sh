@@ -73,7 +73,7 @@ say "callgrind: instructions per operation, one thread"
 		Clear|AdversarialDelete) n=20000 ;;
 		*) n=100000 ;;
 		esac
-		for impl in syncmap cds_lfht rwlock; do
+		for impl in syncmap syncmap-merge cds_lfht rwlock; do
 			ir=$(valgrind --tool=callgrind --collect-atstart=no \
 				--callgrind-out-file=/dev/null \
 				"$B/bench" -C -w "$w" -i "$impl" -n "$n" 2>&1 |

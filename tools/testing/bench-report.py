@@ -17,7 +17,13 @@ import subprocess
 import sys
 import tempfile
 
-C_IMPLS = ["syncmap", "cds_lfht", "rwlock"]
+C_IMPLS = ["syncmap", "syncmap-merge", "cds_lfht", "rwlock"]
+MERGE = "syncmap-merge"
+# Issue 15's native targets.
+MERGE_TARGETS = ["AdversarialAlloc", "AdversarialDelete", "LoadOrStoreUnique",
+                 "SwapMostlyMisses"]
+GO_VS_RWLOCK = [("SwapMostlyHits", 1.5), ("CompareAndSwapMostlyHits", 1.5),
+                ("CompareAndDeleteMostlyHits", 1.5), ("Clear", 2.0)]
 GO_IMPLS = {"*sync.Map": "Go sync.Map",
             "*sync_test.RWMutexMap": "Go RWMutexMap",
             "*sync_test.DeepCopyMap": "Go DeepCopyMap"}
@@ -151,6 +157,10 @@ def main():
     w("- The C maps: **syncmap**, the kernel core (`kmod/map.c`, "
       "`table.c`, `entry.c`) built unchanged over the userspace shim "
       "(liburcu memb, gcc -O2 -flto, the shim's debug checks off); "
+      "**syncmap-merge**, the same core and calls on a map of the merge "
+      "engine (`SYNCMAP_ENGINE_MERGE`: new keys wait in a table of their "
+      "own, merged into the read table by a worker, so no call copies the "
+      "map); "
       "**cds_lfht**, liburcu's RCU lock-free hash table (memb flavour); "
       "**rwlock**, a chained hash table under one pthread rwlock (the C "
       "counterpart of Go's RWMutexMap). All three hash with the same "
@@ -164,16 +174,20 @@ def main():
         w("")
         w("Lower is better; a ratio below 1 means syncmap is faster.")
         w("")
-        w("| workload | syncmap | cds_lfht | rwlock | Go sync.Map "
-          "| Go RWMutexMap | Go DeepCopyMap | syncmap / Go sync.Map "
-          "| syncmap / cds_lfht |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| workload | syncmap | syncmap-merge | cds_lfht | rwlock "
+          "| Go sync.Map | Go RWMutexMap | Go DeepCopyMap "
+          "| syncmap / Go sync.Map | syncmap / cds_lfht "
+          "| merge / rwlock |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+          "| ---: | ---: |")
         for wl in order:
             cells = [fmt(med(ns, (wl, i, t))) for i in C_IMPLS]
             cells += [fmt(med(ns, (wl, g, t))) for g in GO_COLS]
             s = med(ns, (wl, "syncmap", t))
             cells.append(ratio(s, med(ns, (wl, "Go sync.Map", t))))
             cells.append(ratio(s, med(ns, (wl, "cds_lfht", t))))
+            cells.append(ratio(med(ns, (wl, MERGE, t)),
+                               med(ns, (wl, "rwlock", t))))
             w(f"| {wl} | " + " | ".join(cells) + " |")
         w("")
 
@@ -213,6 +227,33 @@ def main():
         w(f"- Scaling of the read-mostly workloads, 2 threads over 1 "
           f"(target 1.8x; this machine's ceiling {parallel:.2f}x): "
           + "; ".join(sp) + ".")
+    # Issue 15: ns/op ratios, so at most the factor is met.
+    for t in threads:
+        cells = []
+        for wl, limit in GO_VS_RWLOCK:
+            a, b = med(ns, (wl, "syncmap", t)), med(ns, (wl, "rwlock", t))
+            if a and b:
+                cells.append(f"{wl} {a / b:.2f}x "
+                             f"({'met' if a <= limit * b else 'not met'}, "
+                             f"at most {limit}x)")
+        if cells:
+            w(f"- Go's engine against the rwlock table, {t} thread(s), "
+              "ns/op ÷ ns/op: " + "; ".join(cells) + ".")
+    for t in threads:
+        cells = []
+        for wl in MERGE_TARGETS:
+            a, b = med(ns, (wl, MERGE, t)), med(ns, (wl, "rwlock", t))
+            if a and b:
+                cells.append(f"{wl} {a / b:.2f}x "
+                             f"({'met' if a <= b else 'not met'})")
+        a, b = med(ns, ("LoadMostlyHits", MERGE, t)), \
+            med(ns, ("LoadMostlyHits", "syncmap", t))
+        if a and b:
+            cells.append(f"LoadMostlyHits, merge ÷ Go's engine {a / b:.2f}x "
+                         f"({'met' if a <= b else 'not met'}, at most 1x)")
+        if cells:
+            w(f"- The merge engine, {t} thread(s), ns/op ÷ the rwlock "
+              "table's (target at most 1x): " + "; ".join(cells) + ".")
     bad = [f"{k[0]}/{k[1]}/{k[2]}: {v}" for k, v in errors.items() if v]
     w("- Results Go's benchmarks would `b.Fatal` on (a LoadOrStore that "
       "loaded when it should have stored, or the reverse): "
@@ -228,12 +269,14 @@ def main():
           "not run under valgrind (it aborts on the Go runtime's stack "
           "switching), so Go has no column here.")
         w("")
-        w("| workload | syncmap | cds_lfht | rwlock | syncmap / cds_lfht |")
-        w("| --- | ---: | ---: | ---: | ---: |")
+        w("| workload | syncmap | syncmap-merge | cds_lfht | rwlock "
+          "| syncmap / cds_lfht | syncmap / rwlock | merge / rwlock |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for wl in order:
             v = [ir.get((wl, i)) for i in C_IMPLS]
             w(f"| {wl} | " + " | ".join(fmt(x, 0) for x in v)
-              + f" | {ratio(v[0], v[1])} |")
+              + f" | {ratio(v[0], v[2])} | {ratio(v[0], v[3])} "
+              f"| {ratio(v[1], v[3])} |")
         w("")
 
     if counters:
@@ -261,7 +304,7 @@ def main():
     open(md_path, "w").write("\n".join(out))
 
     # The plot: ns/op per workload, one panel per thread count.
-    series = ["syncmap", "cds_lfht", "rwlock", "Go sync.Map"]
+    series = ["syncmap", "syncmap-merge", "cds_lfht", "rwlock", "Go sync.Map"]
     with tempfile.TemporaryDirectory() as tmp:
         for t in threads:
             with open(os.path.join(tmp, f"t{t}.dat"), "w") as f:
