@@ -661,16 +661,40 @@ static int batch_one(struct syncmap *map, enum op_kind kind,
 	}
 }
 
+/*
+ * The longest key and value the items of a batch ask to stage (each at
+ * most its maximum: longer ones fail alone, before any copy), so that a
+ * batch of small items stages on the stack and allocates nothing more.
+ */
+static void batch_stage_sizes(const u8 *items, u32 count, size_t usize,
+			      u32 *key_max, u32 *value_max)
+{
+	size_t ksize = sizeof(struct syncmap_batch_item);
+	struct syncmap_batch_item it = {};
+	u32 i;
+
+	*key_max = 0;
+	*value_max = 0;
+	for (i = 0; i < count; i++) {
+		memcpy(&it, items + i * usize, min(usize, ksize));
+		*key_max = max(*key_max, min_t(u32, it.key_len,
+					       SYNCMAP_KEY_MAX));
+		*value_max = max(*value_max, min_t(u32, it.value_len,
+						   SYNCMAP_VALUE_MAX));
+	}
+}
+
 static int do_batch(struct file *file, struct syncmap_ioc_batch *b,
 		    enum op_kind kind)
 {
 	void __user *uitems = u64_to_user_ptr(b->items);
 	size_t ksize = sizeof(struct syncmap_batch_item);
 	size_t usize = b->item_size, bytes;
+	u8 key_small[STAGE_ON_STACK], value_small[STAGE_ON_STACK];
 	struct syncmap_batch_item it;
-	u8 *items = NULL, *key = NULL, *value = NULL;
+	u8 *items = NULL, *key = key_small, *value = value_small;
+	u32 i, done = 0, key_max, value_max;
 	struct syncmap_named *nm;
-	u32 i, done = 0;
 	int ret;
 
 	nm = bound(file, kind == OP_LOAD ? FMODE_READ : FMODE_WRITE);
@@ -687,17 +711,25 @@ static int do_batch(struct file *file, struct syncmap_ioc_batch *b,
 		return 0;
 
 	bytes = b->count * usize;
-	ret = -ENOMEM;
 	items = kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
-	key = kmalloc(SYNCMAP_KEY_MAX, GFP_KERNEL_ACCOUNT);
-	if (kind != OP_DELETE)
-		value = kvmalloc(SYNCMAP_VALUE_MAX, GFP_KERNEL_ACCOUNT);
-	if (!items || !key || (kind != OP_DELETE && !value))
-		goto free;
+	if (!items)
+		return -ENOMEM;
 	/* The whole array is read before any item runs. */
 	ret = -EFAULT;
 	if (copy_from_user(items, uitems, bytes))
 		goto free;
+	batch_stage_sizes(items, b->count, usize, &key_max, &value_max);
+	ret = -ENOMEM;
+	if (key_max > sizeof(key_small)) {
+		key = kmalloc(key_max, GFP_KERNEL_ACCOUNT);
+		if (!key)
+			goto free;
+	}
+	if (kind != OP_DELETE && value_max > sizeof(value_small)) {
+		value = kvmalloc(value_max, GFP_KERNEL_ACCOUNT);
+		if (!value)
+			goto free;
+	}
 
 	for (i = 0; i < b->count; i++) {
 		u8 *p = items + i * usize;
@@ -720,8 +752,10 @@ static int do_batch(struct file *file, struct syncmap_ioc_batch *b,
 	b->done = done;
 	ret = 0;
 free:
-	kvfree(value);
-	kfree(key);
+	if (value != value_small)
+		kvfree(value);
+	if (key != key_small)
+		kfree(key);
 	kvfree(items);
 	return ret;
 }
