@@ -196,6 +196,25 @@ u32 syncmap_entry_hash(const struct syncmap_table *t,
 }
 EXPORT_SYMBOL_NS_GPL(syncmap_entry_hash, SYNCMAP_TESTING);
 
+/**
+ * syncmap_key_hash() - the hash of a key in a map's tables
+ * @map: the map.
+ * @secure: hsiphash()'s, else jhash()'s.
+ * @key: the key.
+ * @key_len: its length.
+ *
+ * For the merge engine (kmod/engine_merge.c), which inlines the common
+ * cases itself.
+ *
+ * Context: Any context but NMI.
+ * Return: the hash.
+ */
+u32 syncmap_key_hash(const struct syncmap *map, bool secure, const void *key,
+		     u32 key_len)
+{
+	return key_hash(map, secure, key, key_len);
+}
+
 /*
  * The hash of a key in table @t, given @hash, its hash for a table whose
  * @secure was *@secure (a look-up of an earlier read table): a lock-free
@@ -465,6 +484,8 @@ int syncmap_load_rcu(struct syncmap *map, const void *key, u32 key_len,
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "load outside rcu_read_lock()");
 	if (unlikely(key_len > SYNCMAP_KEY_MAX))
 		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_rcu(map, key, key_len, value, len);
 	v = load_value(map, key, key_len);
 	if (!v)
 		return 0;
@@ -499,6 +520,8 @@ int syncmap_load(struct syncmap *map, const void *key, u32 key_len,
 
 	if (unlikely(key_len > SYNCMAP_KEY_MAX))
 		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load(map, key, key_len, buf, size, len);
 	rcu_read_lock();
 	v = load_value(map, key, key_len);
 	if (v) {
@@ -1141,6 +1164,9 @@ int syncmap_swap(struct syncmap *map, const void *key, u32 key_len,
 	struct syncmap_value *nv, *old;
 	int ret;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_swap(map, key, key_len, value, value_len,
+					  buf, size, len);
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
@@ -1271,6 +1297,9 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	u32 hash;
 	int ret;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_or_store(map, key, key_len, value,
+						   value_len, buf, size, len);
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
@@ -1488,6 +1517,9 @@ int syncmap_load_and_delete(struct syncmap *map, const void *key, u32 key_len,
 
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_and_delete(map, key, key_len, buf,
+						     size, len);
 	v = map_load_and_delete(map, key, key_len);
 	if (!v)
 		return 0;
@@ -1513,6 +1545,9 @@ int syncmap_delete(struct syncmap *map, const void *key, u32 key_len)
 
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_and_delete(map, key, key_len, NULL,
+						     0, NULL);
 	v = map_load_and_delete(map, key, key_len);
 	if (!v)
 		return 0;
@@ -1599,6 +1634,9 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	u32 hash;
 	int ret;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_compare_and_swap(map, key, key_len, old,
+						      old_len, new, new_len);
 	ret = check_sizes(key_len, new_len);
 	if (ret)
 		return ret;
@@ -1685,6 +1723,9 @@ int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 
 	if (key_len > SYNCMAP_KEY_MAX)
 		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_compare_and_delete(map, key, key_len, old,
+							old_len);
 	rcu_read_lock();
 	if (lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS, &e))
 		deleted = entry_compare_and_exchange(e, old, old_len, NULL);
@@ -1737,6 +1778,10 @@ static struct syncmap_table *read_pin_promoted(struct syncmap *map)
  */
 void syncmap_iter_start(struct syncmap *map, struct syncmap_iter *iter)
 {
+	if (map->engine == SYNCMAP_ENGINE_MERGE) {
+		syncmap_merge_iter_start(map, iter);
+		return;
+	}
 	iter->table = read_pin_promoted(map);
 	iter->pos = 0;
 }
@@ -1763,6 +1808,11 @@ bool syncmap_iter_start_unpromoted(struct syncmap *map,
 	struct syncmap_table *read;
 	bool amended;
 
+	/* A merge map's walk merges first: one walk sees every key. */
+	if (map->engine == SYNCMAP_ENGINE_MERGE) {
+		syncmap_merge_iter_start(map, iter);
+		return false;
+	}
 	rcu_read_lock();
 	/* Only the lock replaces the read table, so a pin may race: retry. */
 	do {
@@ -1929,6 +1979,8 @@ int syncmap_clear(struct syncmap *map)
 	bool need_dirty;
 	int ret = -ENOMEM;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_clear(map);
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
 	if (!read->count && !READ_ONCE(read->amended)) {
@@ -2068,6 +2120,8 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 	stats->promotions_compact = map->promotions_compact;
 	stats->clears = map->clears;
 	stats->lock_hold_max_ns = map->lock_hold_max_ns;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		syncmap_merge_stats_locked(map, stats);
 	if (base)
 		*base = map->stats_base;
 	map_unlock(map);
@@ -2189,6 +2243,8 @@ int syncmap_compact(struct syncmap *map)
 	unsigned int i, keep = 0;
 	struct syncmap_entry *e;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_compact(map);
 	mutex_lock(&map->mutex);
 	map_lock(map);
 	if (map->dirty)
@@ -2311,6 +2367,10 @@ void syncmap_get_health(struct syncmap *map, struct syncmap_health *health)
 	struct syncmap_entry *e;
 	unsigned int i;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE) {
+		syncmap_merge_get_health(map, health);
+		return;
+	}
 	memset(health, 0, sizeof(*health));
 	map_lock(map);
 	read = read_locked(map);
@@ -2442,6 +2502,7 @@ struct syncmap *syncmap_create(const struct syncmap_params *params)
 		map->engine = params->engine;
 	}
 	map->memcg = get_mem_cgroup_from_mm(current->mm);
+	syncmap_merge_init(map);
 
 	read = syncmap_table_new(map, 0);
 	epoch = syncmap_epoch_new(map);
@@ -2484,6 +2545,8 @@ void syncmap_destroy(struct syncmap *map)
 {
 	if (!map)
 		return;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		syncmap_merge_destroy(map);
 	syncmap_table_release(rcu_dereference_protected(map->read, true));
 	syncmap_table_release(map->dirty);
 	/* Drop the map's own count; the last table freed completes. */

@@ -27,6 +27,7 @@
 #include <linux/workqueue.h>
 
 #include "syncmap.h"
+#include "engine_merge.h"
 
 struct mem_cgroup;
 struct syncmap_table;
@@ -67,6 +68,8 @@ struct syncmap {
 	hsiphash_key_t hash_key;	/* hsiphash(), once flooded */
 	u32 hash_seed;			/* jhash() until then */
 	u32 engine;			/* enum syncmap_engine, fixed */
+	/* The merge engine's new-keys tables, newest first (engine_merge.h). */
+	struct syncmap_table __rcu *nk;
 
 	/* The lock and what is written under it, away from the above. */
 	spinlock_t lock ____cacheline_aligned_in_smp;	/* see the top */
@@ -129,9 +132,14 @@ struct syncmap {
 
 	/* Test-only fault injection: fail the N-th next allocation. */
 	atomic_t fail_nth;
+
+	/* The merge engine's state; unused by Go's. */
+	struct syncmap_merge merge;
 };
 
 const char *syncmap_engine_name(const struct syncmap *map);
+u32 syncmap_key_hash(const struct syncmap *map, bool secure, const void *key,
+		     u32 key_len);
 
 int syncmap_core_init(void);
 void syncmap_core_exit(void);

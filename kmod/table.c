@@ -71,7 +71,7 @@ struct syncmap_table *syncmap_table_new(struct syncmap *map,
 	refcount_set(&t->ref, 1);
 	t->mask = slots - 1;
 	/* Under the map's mutex (or before the map is shared). */
-	t->secure = map->secure;
+	t->secure = READ_ONCE(map->secure);
 	t->map = map;
 	percpu_counter_add_batch(&map->bytes, size, SYNCMAP_VALUE_MAX);
 	return t;
@@ -310,6 +310,12 @@ int syncmap_table_init(void)
 	INIT_WORK(&syncmap_free_work, syncmap_table_free_work);
 	syncmap_wq = alloc_workqueue("syncmap", WQ_UNBOUND, 0);
 	return syncmap_wq ? 0 : -ENOMEM;
+}
+
+/* Queue a map's own work (the merge engine's) on the core's workqueue. */
+bool syncmap_queue_work(struct work_struct *work)
+{
+	return queue_work(syncmap_wq, work);
 }
 
 void syncmap_table_exit(void)

@@ -17,6 +17,7 @@
 #include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "entry.h"
@@ -64,6 +65,8 @@ syncmap_slot_entry(unsigned long word)
  * @count: entries held, whatever their state (Go's len(m)).
  * @ref: one for being the map's read or dirty table, one per walk.
  * @map: the owning map.
+ * @older: the merge engine's new-keys tables only: the next older one,
+ *         or NULL (kmod/engine_merge.c).
  * @rcu: frees the table after a grace period...
  * @free_node: ...then queues it for a work that drops its entries, sleeping
  *             as needed.  No work_struct here: lockdep's map in one would
@@ -85,6 +88,7 @@ struct syncmap_table {
 	unsigned int count;
 	refcount_t ref;
 	struct syncmap *map;
+	struct syncmap_table __rcu *older;
 	union {
 		struct rcu_head rcu;
 		struct llist_node free_node;
@@ -202,6 +206,7 @@ syncmap_table_lookup(const struct syncmap_table *t, u32 hash,
 #define SYNCMAP_PROBE_MAX	384
 
 int syncmap_table_init(void);
+bool syncmap_queue_work(struct work_struct *work);
 void syncmap_table_exit(void);
 void syncmap_table_flush(void);
 

@@ -197,6 +197,18 @@ static int check_stats(struct diff *d)
 	struct syncmap_stats st;
 
 	syncmap_get_stats(d->map, &st);
+	CHECK_EQ(d, "engine", st.engine, d->engine);
+	if (d->engine == SYNCMAP_ENGINE_MERGE) {
+		/* Its own counters: only what any engine counts alike. */
+		CHECK_EQ(d, "len", st.len, go_len(m));
+		CHECK_EQ(d, "syncmap_len()", syncmap_len(d->map), go_len(m));
+		CHECK_EQ(d, "loads", st.loads, d->want.loads);
+		CHECK_EQ(d, "stores", st.stores, d->want.stores);
+		CHECK_EQ(d, "deletes", st.deletes, d->want.deletes);
+		CHECK_EQ(d, "dirty_hits <= read_misses",
+			 st.dirty_hits <= st.read_misses, 1);
+		return 0;
+	}
 	CHECK_EQ(d, "misses", st.misses, m->misses);
 	CHECK_EQ(d, "promotions", st.promotions, m->promotions);
 	CHECK_EQ(d, "read_len", st.read_len, m->nread);
@@ -535,15 +547,18 @@ int diff_step(struct diff *d, const struct diff_op *op)
 	return 0;
 }
 
-int diff_init(struct diff *d)
+int diff_init(struct diff *d, u32 engine)
 {
+	struct syncmap_params params = { .engine = engine };
+
 	memset(d, 0, sizeof(*d));
+	d->engine = engine;
 	d->live_before = shim_alloc_live();
 	d->model = calloc(1, sizeof(*d->model));
 	if (!d->model)
 		return fail(d, "no memory for the model");
 	go_init(d->model);
-	d->map = syncmap_create(NULL);
+	d->map = syncmap_create(&params);
 	if (IS_ERR(d->map)) {
 		free(d->model);
 		return fail(d, "syncmap_create() failed");
@@ -575,7 +590,24 @@ int diff_finish(struct diff *d)
 	long live;
 
 	ret = diff_step(d, &range);
-	if (!ret) {
+	if (!ret && d->engine == SYNCMAP_ENGINE_MERGE) {
+		/* Compacted, it holds the live keys' entries and no other. */
+		ret = syncmap_compact(d->map);
+		if (ret)
+			fail(d, "compact: %d", ret);
+		syncmap_flush_frees();
+		syncmap_get_stats(d->map, &st);
+		if (!ret && (st.entries != go_len(d->model) ||
+			     st.read_len != st.entries || st.dirty_len)) {
+			fail(d, "after compact: entries %llu, read_len %llu, dirty_len %llu, want %llu, %llu, 0",
+			     (unsigned long long)st.entries,
+			     (unsigned long long)st.read_len,
+			     (unsigned long long)st.dirty_len,
+			     (unsigned long long)go_len(d->model),
+			     (unsigned long long)go_len(d->model));
+			ret = -1;
+		}
+	} else if (!ret) {
 		syncmap_flush_frees();
 		syncmap_get_stats(d->map, &st);
 		if (st.entries != model_entries(d->model)) {

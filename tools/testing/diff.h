@@ -14,7 +14,12 @@
  *
  * and, at the end, the contents through Range, the entries alive once
  * every deferred free has run, and that destroying the map returns every
- * allocation.  Used by difftest.c (random sequences) and fuzz.c
+ * allocation.
+ *
+ * A map of the merge engine (SYNCMAP_ENGINE_MERGE) gives Go's results but
+ * counts its own way: on it the harness checks every result and value,
+ * len, and the counts of loads, stores and deletes; and at the end, that
+ * a compaction leaves exactly one entry per live key.  Used by difftest.c (random sequences) and fuzz.c
  * (libFuzzer's inputs).
  */
 #ifndef _SYNCMAP_DIFF_H
@@ -65,6 +70,7 @@ struct diff_op {
 
 struct diff {
 	struct syncmap *map;
+	u32 engine;		/* enum syncmap_engine */
 	struct go_map *model;
 	/* The event counters as predicted, in syncmap_stats' fields. */
 	struct syncmap_stats want;
@@ -76,7 +82,7 @@ struct diff {
 	char why[256];
 };
 
-int diff_init(struct diff *d);
+int diff_init(struct diff *d, u32 engine);
 int diff_step(struct diff *d, const struct diff_op *op);
 int diff_finish(struct diff *d);
 void diff_op_print(const struct diff_op *op, char *buf, size_t size);

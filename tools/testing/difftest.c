@@ -83,8 +83,9 @@ static void random_op(struct rnd_state *r, const struct profile *p,
 	}
 }
 
-static int run_profile(const struct profile *p, int sequences, u64 seed,
-		       unsigned long *calls, unsigned long *failed_allocs)
+static int run_profile(const struct profile *p, u32 engine, int sequences,
+		       u64 seed, unsigned long *calls,
+		       unsigned long *failed_allocs)
 {
 	struct rnd_state r;
 	struct diff d;
@@ -93,7 +94,7 @@ static int run_profile(const struct profile *p, int sequences, u64 seed,
 
 	prandom_seed_state(&r, seed);
 	for (seq = 0; seq < sequences; seq++) {
-		if (diff_init(&d)) {
+		if (diff_init(&d, engine)) {
 			printf("# %s: %s\n", p->name, d.why);
 			return -1;
 		}
@@ -174,21 +175,26 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (syncmap_core_init())
 		return 1;
-	for (i = 0; i < (int)ARRAY_SIZE(profiles); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(profiles) * SYNCMAP_ENGINE_NR; i++) {
+		const struct profile *p = &profiles[i / SYNCMAP_ENGINE_NR];
+		u32 engine = i % SYNCMAP_ENGINE_NR;
 		unsigned long calls = 0, failed_allocs = 0;
 		unsigned long warnings = shim_warnings();
 		int ret;
 
-		ret = run_profile(&profiles[i], sequences, seed + i, &calls,
+		/* The same sequences on each engine. */
+		ret = run_profile(p, engine, sequences,
+				  seed + i / SYNCMAP_ENGINE_NR, &calls,
 				  &failed_allocs);
 		if (!ret && shim_warnings() != warnings) {
 			printf("# %s: %lu warning(s), see above\n",
-			       profiles[i].name, shim_warnings() - warnings);
+			       p->name, shim_warnings() - warnings);
 			ret = -1;
 		}
-		printf("%s %d %s: %d sequences, %lu calls, %lu failed allocations\n",
-		       ret ? "not ok" : "ok", i + 1, profiles[i].name, sequences,
-		       calls, failed_allocs);
+		printf("%s %d %s, engine %s: %d sequences, %lu calls, %lu failed allocations\n",
+		       ret ? "not ok" : "ok", i + 1, p->name,
+		       engine ? "merge" : "go", sequences, calls,
+		       failed_allocs);
 		if (ret)
 			failed++;
 		else

@@ -56,13 +56,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+static void run_input(const u8 *data, size_t size, u32 engine)
 {
 	struct diff d;
 	struct diff_op op;
 	size_t i, n = min(size / 4, (size_t)MAX_OPS);
 
-	if (diff_init(&d))
+	if (diff_init(&d, engine))
 		abort();
 	for (i = 0; i < n && diff_model_room(&d) > 1; i++) {
 		const u8 *rec = data + 4 * i;
@@ -93,5 +93,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			shim_warnings());
 		abort();
 	}
+}
+
+/* Each input runs on a map of each engine. */
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	u32 engine;
+
+	for (engine = 0; engine < SYNCMAP_ENGINE_NR; engine++)
+		run_input(data, size, engine);
 	return 0;
 }

@@ -47,11 +47,14 @@ echo "userspace tests of the core (logs: $logs)"
 check kunit-dbg 120 "$O/dbg/kunit"
 check difftest-dbg 120 "$O/dbg/difftest" -n 5000
 check stress-dbg 60 "$O/dbg/stress" -t 3
+check stress-merge-dbg 60 "$O/dbg/stress" -t 3 -e merge
 check kunit-asan 180 "$O/asan/kunit"
 check difftest-asan 180 "$O/asan/difftest" -n 2000
 check stress-asan 60 "$O/asan/stress" -t 5
+check stress-merge-asan 60 "$O/asan/stress" -t 5 -e merge
 check kunit-tsan 180 "$O/tsan/kunit"
 check stress-tsan 60 "$O/tsan/stress" -t 5
+check stress-merge-tsan 60 "$O/tsan/stress" -t 5 -e merge
 corpus=$O/fuzzer/check-corpus
 rm -rf "$corpus"
 mkdir -p "$corpus" "$O/fuzzer/artifacts"

@@ -21,8 +21,10 @@
  * it.  At the end: the map is consistent (len, a full walk), destroying it
  * returns every allocation, and the shim saw no warning.
  *
- * Usage: stress [-t SECONDS] [-w WRITERS] [-r READERS]; prints one line,
- * then "N passed, N failed".
+ * Usage: stress [-t SECONDS] [-w WRITERS] [-r READERS] [-e go|merge];
+ * prints one line, then "N passed, N failed".  -e picks the engine of
+ * every map (Go's by default); a merge map is also compacted at the end,
+ * which must leave one entry per live key.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@
 #define VALUE_MAX	64
 
 static struct syncmap *map;
+static struct syncmap_params params;	/* the engine of every map */
 static volatile int stop;		/* read with __atomic loads */
 static unsigned long window_base;	/* the window's first key */
 static unsigned long errors;
@@ -301,7 +304,7 @@ static void *churner(void *arg)
 	u32 len;
 
 	while (!stopping()) {
-		m = syncmap_create(NULL);
+		m = syncmap_create(&params);
 		if (IS_ERR(m)) {
 			ERR("create failed");
 			break;
@@ -337,7 +340,7 @@ int main(int argc, char **argv)
 	long live_before;
 	struct syncmap_stats st;
 
-	while ((opt = getopt(argc, argv, "t:w:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:w:r:e:")) != -1) {
 		switch (opt) {
 		case 't':
 			seconds = atoi(optarg);
@@ -348,8 +351,13 @@ int main(int argc, char **argv)
 		case 'r':
 			readers = atoi(optarg);
 			break;
+		case 'e':
+			params.engine = strcmp(optarg, "merge") ?
+					SYNCMAP_ENGINE_GO :
+					SYNCMAP_ENGINE_MERGE;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-t SECONDS] [-w WRITERS] [-r READERS]\n",
+			fprintf(stderr, "usage: %s [-t SECONDS] [-w WRITERS] [-r READERS] [-e go|merge]\n",
 				argv[0]);
 			return 2;
 		}
@@ -360,7 +368,7 @@ int main(int argc, char **argv)
 	if (syncmap_core_init())
 		return 1;
 	live_before = shim_alloc_live();
-	map = syncmap_create(NULL);
+	map = syncmap_create(&params);
 	if (IS_ERR(map))
 		return 1;
 
@@ -400,6 +408,20 @@ int main(int argc, char **argv)
 		ERR("after a walk: entries %llu, len %llu, amended %llu",
 		    (unsigned long long)st.entries, (unsigned long long)st.len,
 		    (unsigned long long)st.amended);
+	if (params.engine == SYNCMAP_ENGINE_MERGE) {
+		if (syncmap_compact(map))
+			ERR("compact failed");
+		syncmap_flush_frees();
+		syncmap_get_stats(map, &st);
+		if (st.entries != walked || st.read_len != walked ||
+		    st.dirty_len)
+			ERR("compacted: entries %llu, read_len %llu, dirty_len %llu, want %llu, %llu, 0",
+			    (unsigned long long)st.entries,
+			    (unsigned long long)st.read_len,
+			    (unsigned long long)st.dirty_len,
+			    (unsigned long long)walked,
+			    (unsigned long long)walked);
+	}
 	syncmap_destroy(map);
 	syncmap_core_exit();
 	shim_rcu_barrier();
@@ -409,8 +431,9 @@ int main(int argc, char **argv)
 	if (shim_warnings())
 		ERR("%lu warning(s), see above", shim_warnings());
 
-	printf("%s 1 stress: %d s, %d threads, %llu operations, %llu promotions, "
-	       "%llu rebuilds, %llu clears\n", errors ? "not ok" : "ok",
+	printf("%s 1 stress: engine %s, %d s, %d threads, %llu operations, "
+	       "%llu promotions, %llu rebuilds, %llu clears\n",
+	       errors ? "not ok" : "ok", params.engine ? "merge" : "go",
 	       seconds, n, ops, (unsigned long long)st.promotions,
 	       (unsigned long long)st.dirty_rebuilds,
 	       (unsigned long long)st.clears);

@@ -353,6 +353,7 @@ struct workqueue_struct {
 	pthread_mutex_t lock;
 	pthread_cond_t more, done_cond;
 	struct work_struct *head, **tail;
+	struct work_struct *running;
 	unsigned long queued, done;
 	bool stop;
 	pthread_t thread;
@@ -374,9 +375,11 @@ static void *worker(void *arg)
 		if (!wq->head)
 			wq->tail = &wq->head;
 		w->pending = false;	/* it may be queued again as it runs */
+		wq->running = w;
 		pthread_mutex_unlock(&wq->lock);
 		w->func(w);
 		pthread_mutex_lock(&wq->lock);
+		wq->running = NULL;
 		wq->done++;
 		pthread_cond_broadcast(&wq->done_cond);
 	}
@@ -411,6 +414,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		return false;
 	}
 	work->pending = true;
+	work->wq = wq;
 	work->next = NULL;
 	*wq->tail = work;
 	wq->tail = &work->next;
@@ -430,6 +434,34 @@ void flush_workqueue(struct workqueue_struct *wq)
 	while (wq->done < target)
 		pthread_cond_wait(&wq->done_cond, &wq->lock);
 	pthread_mutex_unlock(&wq->lock);
+}
+
+bool cancel_work_sync(struct work_struct *work)
+{
+	struct workqueue_struct *wq = work->wq;
+	struct work_struct **pp;
+	bool was = false;
+
+	might_sleep();
+	if (!wq)
+		return false;
+	pthread_mutex_lock(&wq->lock);
+	if (work->pending) {
+		for (pp = &wq->head; *pp != work; pp = &(*pp)->next)
+			;
+		*pp = work->next;
+		if (wq->tail == &work->next)
+			wq->tail = pp;
+		work->pending = false;
+		/* Counted as done, for flush_workqueue()'s arithmetic. */
+		wq->done++;
+		pthread_cond_broadcast(&wq->done_cond);
+		was = true;
+	}
+	while (wq->running == work)
+		pthread_cond_wait(&wq->done_cond, &wq->lock);
+	pthread_mutex_unlock(&wq->lock);
+	return was;
 }
 
 void destroy_workqueue(struct workqueue_struct *wq)

@@ -12,15 +12,19 @@ struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
 
 /* As the kernel's: queue_work() of a pending item does nothing. */
+struct workqueue_struct;
+
 struct work_struct {
 	struct work_struct *next;
 	work_func_t func;
+	struct workqueue_struct *wq;	/* where last queued */
 	bool pending;			/* under its workqueue's lock */
 };
 
 #define INIT_WORK(w, f) do {						\
 	(w)->next = NULL;						\
 	(w)->func = (f);						\
+	(w)->wq = NULL;							\
 	(w)->pending = false;						\
 } while (0)
 
@@ -36,5 +40,7 @@ struct workqueue_struct *shim_alloc_workqueue(const char *name);
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
 void flush_workqueue(struct workqueue_struct *wq);
 void destroy_workqueue(struct workqueue_struct *wq);
+/* As the kernel's: dequeue if pending, wait if running; true if pending. */
+bool cancel_work_sync(struct work_struct *work);
 
 #endif

@@ -1,0 +1,1067 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * syncmap: the merge engine, a mode that never copies on the callers' path.
+ *
+ * The read table is Go's: immutable once published, looked up under RCU
+ * with the same code and the same entries.  A key the read table lacks
+ * goes into the head of a chain of new-keys tables (map->nk, linked by
+ * @older, newest first), which lock-free readers also look up under RCU:
+ * the head only grows (under map->lock, one slot written with release
+ * order), and the other tables of the chain no longer change.  A full
+ * head gets a successor twice its size, made before the lock.
+ *
+ * A merge, in a workqueue (or in the caller of a walk or a compaction),
+ * builds a new read table of the read table's entries and the chain's,
+ * leaving out the deleted ones, publishes it, waits for a grace period and
+ * only then cuts the merged tables from the chain: a reader that saw the
+ * old read table still finds the merged keys in the chain.  The same entry
+ * objects are in both for a while, so every reader finds one entry per key.
+ *
+ * An entry's value has Go's three states.  Deleting leaves NULL (a
+ * tombstone); the merge drops a tombstone by exchanging NULL for
+ * SYNCMAP_EXPUNGED, which no operation ever undoes: an expunged entry is
+ * no entry.  A store that finds its key's entry expunged inserts a new
+ * entry into the head, under the lock.  So at any time each key has at
+ * most one entry that is not expunged, across the read table and the
+ * chain, and every operation acts on that one: lookups skip expunged
+ * entries, and an exchange that finds one looks the key up again.
+ *
+ * Nothing here takes map->mutex but merges, clear and compaction (which
+ * it serialises); map->lock only guards the chain's head, its growth and
+ * the publication of tables; no load takes either.  docs/design.md has
+ * the rules and why they suffice.
+ */
+#include <linux/jhash.h>
+#include <linux/minmax.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "entry.h"
+#include "key_hash.h"
+#include "map.h"
+#include "table.h"
+
+/* The first head's entries, and the fewest new keys that ask for a merge. */
+#define MERGE_MIN	16
+
+/* Why a merge ran: counted as Go's promotions are (docs/counters.md). */
+enum merge_reason {
+	MERGE_DUE,		/* new keys or hits: promotions_misses */
+	MERGE_WALK,		/* a walk: promotions_range */
+	MERGE_COMPACT,		/* syncmap_compact(): promotions_compact */
+};
+
+#define merge_stat_inc(map, ev) this_cpu_inc((map)->pcpu->events[(ev)])
+
+/* A key and its hash for each kind of table, computed when first needed. */
+struct merge_key {
+	const void *key;
+	u32 len;
+	u8 have;		/* bit 0: hash[0] is set; bit 1: hash[1] */
+	u32 hash[2];		/* jhash(), hsiphash() */
+};
+
+/*
+ * The hash of a key as kmod/map.c's key_hash() computes it: jhash() of
+ * 4, 8 and 16 bytes inline, the rest out of line.
+ */
+static __always_inline u32 merge_hash(const struct syncmap *map, bool secure,
+				      const void *key, u32 key_len)
+{
+	const u32 *w = key;
+
+	if (likely(!secure)) {
+		switch (key_len) {
+		case 4:
+			return jhash_1word(get_unaligned(w), map->hash_seed);
+		case 8:
+			return jhash_2words(get_unaligned(w),
+					    get_unaligned(w + 1),
+					    map->hash_seed);
+		case 16:
+			return syncmap_jhash_4words(w, map->hash_seed);
+		}
+	}
+	return syncmap_key_hash(map, secure, key, key_len);
+}
+
+static __always_inline u32 mk_hash(const struct syncmap *map,
+				   struct merge_key *mk,
+				   const struct syncmap_table *t)
+{
+	unsigned int s = t->secure;
+
+	if (!(mk->have & (1U << s))) {
+		mk->hash[s] = merge_hash(map, s, mk->key, mk->len);
+		mk->have |= 1U << s;
+	}
+	return mk->hash[s];
+}
+
+/*
+ * Look a key up in a new-keys table, which the head's inserter may be
+ * writing: each slot is read once, with acquire order to pair with the
+ * release that published its entry (nk_insert_locked()).  The address
+ * dependency would do on every CPU Linux runs on, but a tag test sits
+ * between the load and the entry's use, and acquire costs nothing on
+ * x86; only look-ups that miss the read table come here.
+ */
+static struct syncmap_entry *nk_find(const struct syncmap_table *t, u32 hash,
+				     const void *key, u32 key_len)
+{
+	unsigned long tag = syncmap_hash_tag(hash), word;
+	unsigned int i = hash & t->mask;
+	struct syncmap_entry *e;
+
+	for (;; i = (i + 1) & t->mask) {
+		/* Pairs with nk_insert_locked()'s release: the entry's bytes. */
+		word = smp_load_acquire(&t->slots[i].word);
+		if (!word)
+			return NULL;
+		if ((word & SYNCMAP_TAG_MASK) != tag)
+			continue;
+		e = syncmap_slot_entry(word);
+		if (syncmap_entry_matches(e, key, key_len))
+			return e;
+	}
+}
+
+static bool entry_expunged(struct syncmap_entry *e)
+{
+	return rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED;
+}
+
+/*
+ * The key's entry in the chain that is not expunged, or NULL.  Inside
+ * rcu_read_lock().  Counts a new-keys hit: as many as the read table
+ * (@read) holds ask for a merge, as Go's misses ask for a promotion.
+ */
+static noinline struct syncmap_entry *chain_find(struct syncmap *map,
+						 const struct syncmap_table *read,
+						 struct merge_key *mk)
+{
+	struct syncmap_table *t;
+	struct syncmap_entry *e;
+	long hits;
+
+	for (t = rcu_dereference(map->nk); t; t = rcu_dereference(t->older)) {
+		e = nk_find(t, mk_hash(map, mk, t), mk->key, mk->len);
+		if (e && !entry_expunged(e)) {
+			merge_stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
+			hits = atomic_long_inc_return(&map->merge.nk_hits);
+			if (hits > max_t(long, read->count, MERGE_MIN))
+				syncmap_queue_work(&map->merge.work);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The key's entry that is not expunged, or NULL: the read table, then the
+ * chain.  Inside rcu_read_lock(); counts @hit_ev or its miss event for
+ * the read table's look-up (enum syncmap_event pairs them).
+ *
+ * Why one look suffices: the chain loses tables only a grace period after
+ * their entries went into a published read table, so a reader that saw an
+ * older read table still finds them in the chain; and an entry leaves the
+ * not-expunged state once and for all, before any other entry of its key
+ * is made.  A NULL value found is the key's state at that instant.
+ */
+static __always_inline struct syncmap_entry *
+merge_find(struct syncmap *map, struct merge_key *mk,
+	   enum syncmap_event hit_ev)
+{
+	struct syncmap_table *read = rcu_dereference(map->read);
+	struct syncmap_entry *e;
+
+	if (likely(syncmap_table_find(read, mk_hash(map, mk, read), mk->key,
+				      mk->len, &e)) && !entry_expunged(e)) {
+		merge_stat_inc(map, hit_ev);
+		return e;
+	}
+	merge_stat_inc(map, hit_ev + 1);
+	if (!rcu_access_pointer(map->nk))
+		return NULL;
+	return chain_find(map, read, mk);
+}
+
+/* ---- Loads ---- */
+
+static __always_inline struct syncmap_value *
+merge_load_value(struct syncmap *map, const void *key, u32 key_len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+
+	for (;;) {
+		e = merge_find(map, &mk, ev);
+		if (!e)
+			return NULL;
+		v = rcu_dereference(e->p);
+		if (likely(v != SYNCMAP_EXPUNGED))
+			return v;
+		/*
+		 * Expunged since: the key's other entry, if any, is newer.
+		 * The load is counted once: look again as other reads do.
+		 */
+		ev = SYNCMAP_EV_READ_HITS;
+	}
+}
+
+/* Constant key lengths for the common sizes, as kmod/map.c's loads. */
+static __always_inline struct syncmap_value *
+merge_load_any(struct syncmap *map, const void *key, u32 key_len)
+{
+	switch (key_len) {
+	case 8:
+		return merge_load_value(map, key, 8);
+	case 16:
+		return merge_load_value(map, key, 16);
+	}
+	return merge_load_value(map, key, key_len);
+}
+
+/* syncmap_load_rcu() of a merge map; the caller checked @key_len. */
+int syncmap_merge_load_rcu(struct syncmap *map, const void *key, u32 key_len,
+			   const void **value, u32 *len)
+{
+	struct syncmap_value *v = merge_load_any(map, key, key_len);
+
+	if (!v)
+		return 0;
+	*value = v->data;
+	*len = v->len;
+	return 1;
+}
+
+/* syncmap_load() of a merge map; the caller checked @key_len. */
+int syncmap_merge_load(struct syncmap *map, const void *key, u32 key_len,
+		       void *buf, u32 size, u32 *len)
+{
+	struct syncmap_value *v;
+	int ret = 0;
+
+	rcu_read_lock();
+	v = merge_load_any(map, key, key_len);
+	if (v) {
+		*len = v->len;
+		if (v->len > size) {
+			ret = -ERANGE;
+		} else {
+			if (v->len == sizeof(u64))
+				put_unaligned(get_unaligned((const u64 *)v->data),
+					      (u64 *)buf);
+			else
+				memcpy(buf, v->data, v->len);
+			ret = 1;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* ---- What writers share ---- */
+
+static int merge_check_sizes(u32 key_len, u32 value_len)
+{
+	if (key_len > SYNCMAP_KEY_MAX || value_len > SYNCMAP_VALUE_MAX)
+		return -E2BIG;
+	return 0;
+}
+
+/* Copy a value out; a NULL @buf asks for nothing but its length. */
+static int merge_copy(const void *data, u32 data_len, void *buf, u32 size,
+		      u32 *len)
+{
+	if (len)
+		*len = data_len;
+	if (!buf)
+		return 1;
+	if (data_len > size)
+		return -ERANGE;
+	memcpy(buf, data, data_len);
+	return 1;
+}
+
+static bool merge_value_equal(const struct syncmap_value *v, const void *data,
+			      u32 len)
+{
+	return v->len == len && !memcmp(v->data, data, len);
+}
+
+/* A new value within the map's byte limit, as kmod/map.c's stores make. */
+static struct syncmap_value *merge_value_new(struct syncmap *map,
+					     const void *value, u32 len,
+					     int *err)
+{
+	u64 max = min_t(u64, map->max_bytes, S64_MAX);
+	size_t size = syncmap_value_size(len);
+	struct syncmap_value *v;
+
+	if (max && max < size)
+		goto full;
+	/* Summing races with other CPUs' updates by design (percpu_counter). */
+	if (max && data_race(__percpu_counter_compare(&map->bytes, max - size,
+						      SYNCMAP_VALUE_MAX)) > 0)
+		goto full;
+	v = syncmap_value_new(map, value, len);
+	if (!v)
+		*err = -ENOMEM;
+	return v;
+full:
+	*err = -ENOSPC;
+	return NULL;
+}
+
+/* An entry for a new key, made before any lock, or an error. */
+static int merge_entry_new(struct syncmap *map, const struct merge_key *mk,
+			   struct syncmap_entry **fresh)
+{
+	if (*fresh)
+		return 0;
+	if (map->max_entries &&
+	    atomic_long_read(&map->entries) >= map->max_entries)
+		return -ENOSPC;
+	*fresh = syncmap_entry_new(map, NULL, mk->key, mk->len);
+	return *fresh ? 0 : -ENOMEM;
+}
+
+static struct syncmap_table *nk_head_locked(struct syncmap *map)
+	__must_hold(&map->lock)
+{
+	lockdep_assert_held(&map->lock);
+	return rcu_dereference_protected(map->nk, lockdep_is_held(&map->lock));
+}
+
+/*
+ * Whether the chain has grown enough, by keys or by hits, for a merge to
+ * pay for itself: its cost, O(read + new keys), is then O(1) per key.
+ */
+static bool merge_due_locked(struct syncmap *map)
+	__must_hold(&map->lock)
+{
+	const struct syncmap_table *read;
+	u64 n = map->merge.nk_count;
+
+	lockdep_assert_held(&map->lock);
+	read = rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->lock));
+	if (n >= max_t(u64, read->count / 2, MERGE_MIN))
+		return true;
+	return n && atomic_long_read(&map->merge.nk_hits) >
+		    max_t(long, read->count, MERGE_MIN);
+}
+
+/* Insert into the head, which has room; the entry's slot last, released. */
+static void nk_insert_locked(struct syncmap *map, struct syncmap_table *t,
+			     u32 hash, struct syncmap_entry *e)
+	__must_hold(&map->lock)
+{
+	unsigned int i = hash & t->mask, probes = 0;
+
+	lockdep_assert_held(&map->lock);
+	while (t->slots[i].word) {
+		i = (i + 1) & t->mask;
+		probes++;
+	}
+	if (unlikely(probes > SYNCMAP_PROBE_MAX) && !t->secure)
+		WRITE_ONCE(map->flooded, true);
+	/* The entry's bytes before its slot: pairs with nk_find(). */
+	smp_store_release(&t->slots[i].word,
+			  (unsigned long)e | syncmap_hash_tag(hash));
+	WRITE_ONCE(t->count, t->count + 1);
+}
+
+/*
+ * Insert @fresh, holding @nv, for a key that has no entry but expunged
+ * ones: 0, with the entry the map's; -EEXIST if another writer made the
+ * key's entry first (look it up again); -ENOMEM, with nothing changed.
+ * Takes the lock; grows the chain first, allocating without the lock.
+ */
+static int merge_insert(struct syncmap *map, struct merge_key *mk,
+			struct syncmap_entry *fresh, struct syncmap_value *nv)
+{
+	struct syncmap_table *head, *bigger = NULL;
+	struct syncmap_epoch *epoch;
+	struct syncmap_entry *e;
+	unsigned int want;
+	bool due;
+
+	for (;;) {
+		spin_lock_bh(&map->lock);
+		rcu_read_lock();
+		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+		rcu_read_unlock();
+		if (e) {
+			spin_unlock_bh(&map->lock);
+			if (bigger)
+				syncmap_table_free(bigger);
+			return -EEXIST;
+		}
+		head = nk_head_locked(map);
+		if (!head || !syncmap_table_has_room(head)) {
+			if (!bigger) {
+				want = head ? (head->mask + 1) * 3 / 2 :
+				       MERGE_MIN;
+				spin_unlock_bh(&map->lock);
+				bigger = syncmap_table_new(map, want);
+				if (!bigger)
+					return -ENOMEM;
+				continue;
+			}
+			/* Not visible yet: a plain initialisation. */
+			RCU_INIT_POINTER(bigger->older, head);
+			rcu_assign_pointer(map->nk, bigger);
+			head = bigger;
+			bigger = NULL;
+		}
+		break;
+	}
+	epoch = rcu_dereference_protected(map->epoch,
+					  lockdep_is_held(&map->lock));
+	refcount_inc(&epoch->ref);
+	fresh->epoch = epoch;
+	RCU_INIT_POINTER(fresh->p, nv);
+	syncmap_entry_live_add(fresh, 1);
+	nk_insert_locked(map, head, mk_hash(map, mk, head), fresh);
+	map->merge.nk_count++;
+	WRITE_ONCE(map->new_keys, map->new_keys + 1);
+	due = merge_due_locked(map);
+	spin_unlock_bh(&map->lock);
+	if (bigger)
+		syncmap_table_free(bigger);
+	if (due)
+		syncmap_queue_work(&map->merge.work);
+	return 0;
+}
+
+/* ---- Swap and Store ---- */
+
+/*
+ * Swap @nv in; *@old gets the previous live value, with the entry's
+ * reference on it, or NULL.  0, or an error with nothing changed.
+ */
+static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
+			    struct syncmap_value *nv,
+			    struct syncmap_value **old)
+{
+	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_value *p;
+	int ret;
+
+	for (;;) {
+		rcu_read_lock();
+		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+		if (e) {
+			for (p = rcu_dereference(e->p); p != SYNCMAP_EXPUNGED;) {
+				if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+					if (!p)
+						syncmap_entry_live_add(e, 1);
+					rcu_read_unlock();
+					if (fresh)
+						syncmap_entry_discard(map, fresh);
+					*old = p;
+					return 0;
+				}
+			}
+			/* Expunged under us: look again. */
+			rcu_read_unlock();
+			continue;
+		}
+		rcu_read_unlock();
+		ret = merge_entry_new(map, mk, &fresh);
+		if (!ret)
+			ret = merge_insert(map, mk, fresh, nv);
+		if (!ret) {
+			*old = NULL;
+			return 0;
+		}
+		if (ret != -EEXIST) {
+			if (fresh)
+				syncmap_entry_discard(map, fresh);
+			return ret;
+		}
+	}
+}
+
+/* syncmap_swap() of a merge map. */
+int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
+		       const void *value, u32 value_len,
+		       void *buf, u32 size, u32 *len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	struct syncmap_value *nv, *old;
+	int ret;
+
+	ret = merge_check_sizes(key_len, value_len);
+	if (ret)
+		return ret;
+	nv = merge_value_new(map, value, value_len, &ret);
+	if (!nv)
+		return ret;
+	ret = merge_swap_value(map, &mk, nv, &old);
+	if (ret) {
+		syncmap_value_put(map, nv);
+		return ret;
+	}
+	merge_stat_inc(map, SYNCMAP_EV_STORES);
+	if (!old)
+		return 0;
+	ret = merge_copy(old->data, old->len, buf, size, len);
+	syncmap_value_put(map, old);
+	return ret;
+}
+
+/* ---- LoadOrStore ---- */
+
+/* syncmap_load_or_store() of a merge map. */
+int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
+				u32 key_len, const void *value, u32 value_len,
+				void *buf, u32 size, u32 *len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_value *nv = NULL, *p;
+	int ret;
+
+	ret = merge_check_sizes(key_len, value_len);
+	if (ret)
+		return ret;
+	for (;;) {
+		rcu_read_lock();
+		e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
+		p = e ? rcu_dereference(e->p) : NULL;
+		while (e && p != SYNCMAP_EXPUNGED) {
+			if (p) {
+				/* Loaded: a live value, copied in the section. */
+				ret = merge_copy(p->data, p->len, buf, size,
+						 len);
+				rcu_read_unlock();
+				if (nv)
+					syncmap_value_put(map, nv);
+				if (fresh)
+					syncmap_entry_discard(map, fresh);
+				return ret < 0 ? ret : 1;
+			}
+			if (!nv)
+				break;
+			if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+				syncmap_entry_live_add(e, 1);
+				rcu_read_unlock();
+				goto stored;
+			}
+		}
+		rcu_read_unlock();
+		if (e && p == SYNCMAP_EXPUNGED)
+			continue;
+		if (!nv) {
+			nv = merge_value_new(map, value, value_len, &ret);
+			if (!nv)
+				goto nomem;
+			continue;
+		}
+		ret = merge_entry_new(map, &mk, &fresh);
+		if (!ret)
+			ret = merge_insert(map, &mk, fresh, nv);
+		if (!ret) {
+			fresh = NULL;
+			goto stored;
+		}
+		if (ret != -EEXIST) {
+			if (fresh)
+				syncmap_entry_discard(map, fresh);
+			syncmap_value_put(map, nv);
+			return ret;
+		}
+	}
+stored:
+	if (fresh)
+		syncmap_entry_discard(map, fresh);
+	merge_stat_inc(map, SYNCMAP_EV_STORES);
+	/* The value stored is the caller's: copy it from there. */
+	ret = merge_copy(value, value_len, buf, size, len);
+	return ret < 0 ? ret : 0;
+
+nomem:
+	/* No value to store: a live value is still loaded, as Go would. */
+	rcu_read_lock();
+	e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
+	p = e ? syncmap_entry_load(e) : NULL;
+	if (p) {
+		ret = merge_copy(p->data, p->len, buf, size, len);
+		if (ret > 0)
+			ret = 1;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* ---- Deletes ---- */
+
+/* The live value removed from the key's entry, or NULL. */
+static struct syncmap_value *merge_delete(struct syncmap *map,
+					  struct merge_key *mk)
+{
+	struct syncmap_entry *e;
+	struct syncmap_value *p;
+
+	rcu_read_lock();
+	for (;;) {
+		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+		if (!e)
+			break;
+		p = rcu_dereference(e->p);
+		while (syncmap_value_live(p)) {
+			if (syncmap_entry_try_cmpxchg(e, &p, NULL)) {
+				syncmap_entry_live_add(e, -1);
+				rcu_read_unlock();
+				merge_stat_inc(map, SYNCMAP_EV_DELETES);
+				return p;
+			}
+		}
+		if (!p)
+			break;
+		/* Expunged under us: look again. */
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+/* syncmap_load_and_delete() of a merge map, and its delete. */
+int syncmap_merge_load_and_delete(struct syncmap *map, const void *key,
+				  u32 key_len, void *buf, u32 size, u32 *len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	struct syncmap_value *v;
+	int ret;
+
+	v = merge_delete(map, &mk);
+	if (!v)
+		return 0;
+	/* A delete asks for nothing: no buffer, no length, 1. */
+	ret = merge_copy(v->data, v->len, buf, size, len);
+	syncmap_value_put(map, v);
+	return ret;
+}
+
+/* ---- Compare and exchange ---- */
+
+/*
+ * Replace the key's value with @nv (NULL: delete) if it equals @old: the
+ * replaced value, or NULL if it did not equal (or the key is absent).
+ */
+static struct syncmap_value *merge_cmpxchg(struct syncmap *map,
+					   struct merge_key *mk,
+					   const void *old, u32 old_len,
+					   struct syncmap_value *nv)
+{
+	struct syncmap_entry *e;
+	struct syncmap_value *p;
+
+	rcu_read_lock();
+	for (;;) {
+		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+		if (!e)
+			break;
+		p = rcu_dereference(e->p);
+		while (syncmap_value_live(p) &&
+		       merge_value_equal(p, old, old_len)) {
+			if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+				if (!nv)
+					syncmap_entry_live_add(e, -1);
+				rcu_read_unlock();
+				return p;
+			}
+		}
+		if (p != SYNCMAP_EXPUNGED)
+			break;
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+/* Whether the key's value equals @old now. */
+static bool merge_value_is(struct syncmap *map, struct merge_key *mk,
+			   const void *old, u32 old_len)
+{
+	struct syncmap_entry *e;
+	struct syncmap_value *p;
+	bool ret;
+
+	rcu_read_lock();
+	e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+	p = e ? syncmap_entry_load(e) : NULL;
+	ret = p && merge_value_equal(p, old, old_len);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* syncmap_compare_and_swap() of a merge map. */
+int syncmap_merge_compare_and_swap(struct syncmap *map, const void *key,
+				   u32 key_len, const void *old, u32 old_len,
+				   const void *new, u32 new_len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	struct syncmap_value *nv, *replaced;
+	int ret;
+
+	ret = merge_check_sizes(key_len, new_len);
+	if (ret)
+		return ret;
+	/* Without allocating, a value that is not @old fails at once. */
+	if (!merge_value_is(map, &mk, old, old_len))
+		return 0;
+	nv = merge_value_new(map, new, new_len, &ret);
+	if (!nv)
+		return merge_value_is(map, &mk, old, old_len) ? ret : 0;
+	replaced = merge_cmpxchg(map, &mk, old, old_len, nv);
+	if (!replaced) {
+		syncmap_value_put(map, nv);
+		return 0;
+	}
+	merge_stat_inc(map, SYNCMAP_EV_STORES);
+	syncmap_value_put(map, replaced);
+	return 1;
+}
+
+/* syncmap_compare_and_delete() of a merge map; @key_len checked. */
+int syncmap_merge_compare_and_delete(struct syncmap *map, const void *key,
+				     u32 key_len, const void *old,
+				     u32 old_len)
+{
+	struct merge_key mk = { .key = key, .len = key_len };
+	struct syncmap_value *deleted;
+
+	deleted = merge_cmpxchg(map, &mk, old, old_len, NULL);
+	if (!deleted)
+		return 0;
+	merge_stat_inc(map, SYNCMAP_EV_DELETES);
+	syncmap_value_put(map, deleted);
+	return 1;
+}
+
+/* ---- The merge ---- */
+
+/* Expunge @e if deleted; true if it is (now) expunged. */
+static bool merge_try_expunge(struct syncmap_entry *e)
+{
+	struct syncmap_value *p = rcu_access_pointer(e->p);
+
+	while (!p) {
+		if (syncmap_entry_try_cmpxchg(e, &p, SYNCMAP_EXPUNGED))
+			return true;
+	}
+	return p == SYNCMAP_EXPUNGED;
+}
+
+/* Expunge the deleted entries of @t; the number of others. */
+static unsigned int merge_expunge_table(struct syncmap_table *t)
+{
+	struct syncmap_entry *e;
+	unsigned int i, keep = 0;
+
+	for (i = 0; i <= t->mask; i++) {
+		e = syncmap_table_entry(t, i);
+		if (e && !merge_try_expunge(e))
+			keep++;
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	return keep;
+}
+
+/* Add @t's entries that are not expunged to @to, with a reference each. */
+static void merge_copy_table(struct syncmap_table *to, struct syncmap_table *t)
+{
+	struct syncmap_entry *e;
+	unsigned int i;
+
+	for (i = 0; i <= t->mask; i++) {
+		e = syncmap_table_entry(t, i);
+		if (e && !entry_expunged(e)) {
+			refcount_inc(&e->ref);
+			syncmap_table_insert(to, syncmap_entry_hash(to, e), e);
+		}
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+}
+
+/*
+ * Merge the chain into a new read table, dropping deleted entries.  With
+ * @force, rebuild the read table even when the chain is empty (a
+ * compaction).  @reason is for the counters.
+ *
+ * The chain is frozen first: a new empty head takes the inserts from
+ * then on, so the tables merged no longer change.  Deleted entries of the
+ * read table and of the frozen tables are expunged, and those left are
+ * counted, so the new table is sized for them.  A failure to allocate
+ * leaves the map as it was but for tombstones expunged (which results do
+ * not see) and the new head.  Called with the mutex; sleeps for a grace
+ * period.
+ */
+static int merge_run(struct syncmap *map, bool force,
+		     enum merge_reason reason)
+{
+	struct syncmap_table *read, *frozen, *head, *fresh, *t, *next;
+	unsigned int keep, copied_keys;
+	u64 frozen_count, expunged;
+
+	lockdep_assert_held(&map->mutex);
+	head = syncmap_table_new(map, MERGE_MIN);
+	if (!head)
+		return -ENOMEM;
+
+	spin_lock_bh(&map->lock);
+	frozen = nk_head_locked(map);
+	frozen_count = map->merge.nk_count;
+	if (!frozen_count && !force) {
+		spin_unlock_bh(&map->lock);
+		syncmap_table_free(head);
+		return 0;
+	}
+	RCU_INIT_POINTER(head->older, frozen);
+	rcu_assign_pointer(map->nk, head);
+	read = rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->lock));
+	spin_unlock_bh(&map->lock);
+
+	/* Only this merge, under the mutex, changes what is frozen now. */
+	keep = merge_expunge_table(read);
+	for (t = frozen; t; t = rcu_dereference_protected(t->older, true))
+		keep += merge_expunge_table(t);
+	expunged = read->count + frozen_count - keep;
+
+	fresh = syncmap_table_new(map, keep);
+	if (!fresh)
+		return -ENOMEM;
+	if (READ_ONCE(map->flooded))
+		fresh->secure = true;
+	merge_copy_table(fresh, read);
+	for (t = frozen; t; t = rcu_dereference_protected(t->older, true))
+		merge_copy_table(fresh, t);
+	copied_keys = fresh->count;
+
+	spin_lock_bh(&map->lock);
+	/* Publish the new table's slots before its pointer. */
+	rcu_assign_pointer(map->read, fresh);
+	if (fresh->secure && !map->secure) {
+		WRITE_ONCE(map->secure, true);
+		WRITE_ONCE(map->flooded, false);
+	}
+	map->merge.nk_count -= frozen_count;
+	atomic_long_set(&map->merge.nk_hits, 0);
+	if (reason == MERGE_DUE)
+		map->promotions_misses++;
+	else if (reason == MERGE_WALK)
+		map->promotions_range++;
+	else
+		map->promotions_compact++;
+	spin_unlock_bh(&map->lock);
+	/* syncmap_get_stats() reads these without the mutex. */
+	WRITE_ONCE(map->rebuild_copied, map->rebuild_copied + copied_keys);
+	WRITE_ONCE(map->rebuild_expunged, map->rebuild_expunged + expunged);
+	syncmap_table_put(read);
+
+	/*
+	 * A reader that saw the old read table may still look for a merged
+	 * key in the frozen tables: cut them only once it is gone.
+	 */
+	synchronize_rcu();
+	rcu_assign_pointer(head->older, NULL);
+	for (t = frozen; t; t = next) {
+		next = rcu_dereference_protected(t->older, true);
+		syncmap_table_put(t);
+	}
+	return 0;
+}
+
+static void merge_work(struct work_struct *work)
+{
+	struct syncmap *map = container_of(work, struct syncmap, merge.work);
+
+	mutex_lock(&map->mutex);
+	merge_run(map, false, MERGE_DUE);
+	mutex_unlock(&map->mutex);
+}
+
+/*
+ * A merge for a walk, which must see every key: retried until memory is
+ * found, as a walk has no way to fail.  Called with the mutex.
+ */
+static void merge_for_walk(struct syncmap *map)
+{
+	while (merge_run(map, false, MERGE_WALK))
+		cond_resched();
+}
+
+/* syncmap_iter_start() of a merge map: merge, then pin the read table. */
+void syncmap_merge_iter_start(struct syncmap *map, struct syncmap_iter *iter)
+{
+	struct syncmap_table *read;
+
+	mutex_lock(&map->mutex);
+	merge_for_walk(map);
+	/* Only a mutex holder replaces the read table: it stays. */
+	read = rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->mutex));
+	refcount_inc(&read->ref);
+	mutex_unlock(&map->mutex);
+	iter->table = read;
+	iter->pos = 0;
+}
+
+/* syncmap_compact() of a merge map: a merge, even of an empty chain. */
+int syncmap_merge_compact(struct syncmap *map)
+{
+	int ret;
+
+	mutex_lock(&map->mutex);
+	ret = merge_run(map, true, MERGE_COMPACT);
+	if (!ret)
+		WRITE_ONCE(map->compactions, map->compactions + 1);
+	mutex_unlock(&map->mutex);
+	return ret;
+}
+
+/* Put every table of a chain nobody can reach any more. */
+static void chain_put(struct syncmap_table *t)
+{
+	struct syncmap_table *next;
+
+	for (; t; t = next) {
+		next = rcu_dereference_protected(t->older, true);
+		syncmap_table_put(t);
+	}
+}
+
+/* syncmap_clear() of a merge map: a new read table, no chain. */
+int syncmap_merge_clear(struct syncmap *map)
+{
+	struct syncmap_table *fresh, *old_read, *old_chain;
+	struct syncmap_epoch *epoch, *old_epoch;
+
+	mutex_lock(&map->mutex);
+	fresh = syncmap_table_new(map, 0);
+	epoch = syncmap_epoch_new(map);
+	if (!fresh || !epoch) {
+		mutex_unlock(&map->mutex);
+		if (fresh)
+			syncmap_table_free(fresh);
+		if (epoch)
+			syncmap_epoch_put(epoch);
+		return -ENOMEM;
+	}
+	spin_lock_bh(&map->lock);
+	old_read = rcu_dereference_protected(map->read,
+					     lockdep_is_held(&map->lock));
+	rcu_assign_pointer(map->read, fresh);
+	old_chain = nk_head_locked(map);
+	RCU_INIT_POINTER(map->nk, NULL);
+	old_epoch = rcu_dereference_protected(map->epoch,
+					      lockdep_is_held(&map->lock));
+	rcu_assign_pointer(map->epoch, epoch);
+	map->merge.nk_count = 0;
+	atomic_long_set(&map->merge.nk_hits, 0);
+	map->clears++;
+	spin_unlock_bh(&map->lock);
+	mutex_unlock(&map->mutex);
+	syncmap_table_put(old_read);
+	chain_put(old_chain);
+	syncmap_epoch_put(old_epoch);
+	return 0;
+}
+
+/* The merge engine's figures in syncmap_get_stats(); docs/counters.md. */
+void syncmap_merge_stats_locked(struct syncmap *map,
+				struct syncmap_stats *stats)
+	__must_hold(&map->lock)
+{
+	lockdep_assert_held(&map->lock);
+	stats->dirty_present = !!map->merge.nk_count;
+	stats->amended = !!map->merge.nk_count;
+	stats->dirty_len = map->merge.nk_count;
+	stats->misses = atomic_long_read(&map->merge.nk_hits);
+}
+
+/* syncmap_get_health() of a merge map: its chain counts as "dirty". */
+void syncmap_merge_get_health(struct syncmap *map,
+			      struct syncmap_health *health)
+{
+	struct syncmap_table *read, *t;
+	struct syncmap_entry *e;
+	u64 stale = 0, expunged = 0, read_min;
+	unsigned int i;
+
+	memset(health, 0, sizeof(*health));
+	mutex_lock(&map->mutex);
+	read = rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->mutex));
+	spin_lock_bh(&map->lock);
+	health->dirty_len = map->merge.nk_count;
+	health->dirty_present = !!health->dirty_len;
+	for (t = nk_head_locked(map); t;
+	     t = rcu_dereference_protected(t->older, true))
+		health->dirty_bytes += syncmap_table_bytes(t);
+	spin_unlock_bh(&map->lock);
+
+	health->read_len = read->count;
+	health->read_bytes = syncmap_table_bytes(read);
+	for (i = 0; i <= read->mask; i++) {
+		e = syncmap_table_entry(read, i);
+		if (e && !syncmap_value_live(rcu_access_pointer(e->p)))
+			stale++;
+		if (e && entry_expunged(e))
+			expunged++;
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	mutex_unlock(&map->mutex);
+
+	health->read_stale = stale;
+	health->live = syncmap_len(map);
+	health->keys = health->read_len - expunged + health->dirty_len;
+	if (health->keys < health->live)
+		health->keys = health->live;
+	health->leak_ratio = health->keys ?
+			     div64_u64(health->live * 1000, health->keys) : 1000;
+	if (health->live * 10 < health->keys * 7)
+		health->warn |= SYNCMAP_HEALTH_LEAK;
+	if (health->read_len)
+		health->staleness = div64_u64(stale * 1000, health->read_len);
+	if (stale * 10 > health->read_len * 3)
+		health->warn |= SYNCMAP_HEALTH_STALE;
+	read_min = max_t(u64, health->read_len, 1);
+	if (health->dirty_present) {
+		health->bloat = min_t(u64, U32_MAX,
+				      div64_u64(health->dirty_len * 1000,
+						read_min));
+		if (health->dirty_len > 2 * read_min)
+			health->warn |= SYNCMAP_HEALTH_BLOAT;
+	}
+}
+
+void syncmap_merge_init(struct syncmap *map)
+{
+	INIT_WORK(&map->merge.work, merge_work);
+	atomic_long_set(&map->merge.nk_hits, 0);
+}
+
+/* For syncmap_destroy(): no merge left, the chain's tables released. */
+void syncmap_merge_destroy(struct syncmap *map)
+{
+	struct syncmap_table *t, *next;
+
+	cancel_work_sync(&map->merge.work);
+	for (t = rcu_dereference_protected(map->nk, true); t; t = next) {
+		next = rcu_dereference_protected(t->older, true);
+		syncmap_table_release(t);
+	}
+}

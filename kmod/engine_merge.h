@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syncmap: the merge engine (SYNCMAP_ENGINE_MERGE), a mode that never
+ * copies on the callers' path.  kmod/engine_merge.c has the algorithm,
+ * docs/design.md its locking and lifetime rules.
+ *
+ * The exported functions of kmod/map.c hand a merge map's operations to
+ * these, each the whole of the operation for such a map.
+ */
+#ifndef _SYNCMAP_ENGINE_MERGE_H
+#define _SYNCMAP_ENGINE_MERGE_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct syncmap;
+struct syncmap_iter;
+struct syncmap_stats;
+struct syncmap_health;
+
+/**
+ * struct syncmap_merge - a merge map's state beside struct syncmap's
+ * @work: the merge, off the callers' path.
+ * @nk_hits: operations that found their key in a new-keys table since the
+ *           last merge: as many as the read table holds ask for a merge.
+ * @nk_count: entries in the new-keys tables not merged yet (under the
+ *            map's lock).
+ */
+struct syncmap_merge {
+	struct work_struct work;
+	atomic_long_t nk_hits;
+	u64 nk_count;
+};
+
+void syncmap_merge_init(struct syncmap *map);
+void syncmap_merge_destroy(struct syncmap *map);
+
+int syncmap_merge_load(struct syncmap *map, const void *key, u32 key_len,
+		       void *buf, u32 size, u32 *len);
+int syncmap_merge_load_rcu(struct syncmap *map, const void *key, u32 key_len,
+			   const void **value, u32 *len);
+int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
+		       const void *value, u32 value_len,
+		       void *buf, u32 size, u32 *len);
+int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
+				u32 key_len, const void *value, u32 value_len,
+				void *buf, u32 size, u32 *len);
+int syncmap_merge_load_and_delete(struct syncmap *map, const void *key,
+				  u32 key_len, void *buf, u32 size, u32 *len);
+int syncmap_merge_compare_and_swap(struct syncmap *map, const void *key,
+				   u32 key_len, const void *old, u32 old_len,
+				   const void *new, u32 new_len);
+int syncmap_merge_compare_and_delete(struct syncmap *map, const void *key,
+				     u32 key_len, const void *old,
+				     u32 old_len);
+void syncmap_merge_iter_start(struct syncmap *map, struct syncmap_iter *iter);
+int syncmap_merge_clear(struct syncmap *map);
+int syncmap_merge_compact(struct syncmap *map);
+void syncmap_merge_stats_locked(struct syncmap *map,
+				struct syncmap_stats *stats);
+void syncmap_merge_get_health(struct syncmap *map,
+			      struct syncmap_health *health);
+
+#endif /* _SYNCMAP_ENGINE_MERGE_H */
