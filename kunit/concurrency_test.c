@@ -3,7 +3,8 @@
  * syncmap_concurrency_test: Go's concurrent Range and concurrent Clear
  * tests with kthreads, loads whose slow path runs in softirq (from a
  * timer) while process context takes the same lock, and a check that
- * everything a map allocated is returned.  Run under lockdep and KASAN.
+ * everything a map allocated is returned.  Run under lockdep and KASAN,
+ * each case on a map of each engine.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -131,10 +132,12 @@ static int check_fn(void *arg, const void *key, u32 key_len,
 	return 0;
 }
 
+SYNCMAP_TEST_ENGINE_PARAMS();
+
 /* Go's TestConcurrentRange. */
 static void concurrent_range(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	struct writer w[WRITERS] = {};
 	struct seen s = {};
 	int i, round;
@@ -168,7 +171,7 @@ static int count_fn(void *arg, const void *key, u32 key_len,
 /* Go's TestConcurrentClear: Clear racing with Store and Load. */
 static void concurrent_clear(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	struct writer w[WRITERS] = {};
 	struct syncmap_stats st;
 	int round, n = 0;
@@ -223,7 +226,10 @@ static void softirq_load_fn(struct timer_list *t)
 /* The slow path taken from softirq while process context holds the lock. */
 static void softirq_loads(struct kunit *test)
 {
-	struct softirq_loader l = { .map = syncmap_test_map(test, NULL), .runs = 20 };
+	struct softirq_loader l = {
+		.map = syncmap_test_engine_map(test, NULL),
+		.runs = 20,
+	};
 	struct syncmap_stats st;
 	u64 i = 1;
 
@@ -248,7 +254,7 @@ static void softirq_loads(struct kunit *test)
 /* Everything a map allocated comes back: counters and frees. */
 static void frees_everything(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	struct syncmap_stats empty, st;
 	u64 i;
 
@@ -279,7 +285,7 @@ static void frees_everything(struct kunit *test)
  */
 static void flood_under_load(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	const unsigned int n = SYNCMAP_PROBE_MAX + 64;
 	struct writer w[WRITERS] = {};
 	unsigned int i;
@@ -300,6 +306,9 @@ static void flood_under_load(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, 0, store_u64(map, keys[i], keys[i]));
 	stop_writers(test, w);
 
+	/* A merge map switches when it next merges: make it merge now. */
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		KUNIT_EXPECT_EQ(test, 0, syncmap_compact(map));
 	KUNIT_EXPECT_TRUE(test, map->secure);
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, &keys[i], 8, &v,
@@ -310,11 +319,11 @@ static void flood_under_load(struct kunit *test)
 }
 
 static struct kunit_case syncmap_concurrency_cases[] = {
-	KUNIT_CASE_SLOW(concurrent_range),
-	KUNIT_CASE_SLOW(concurrent_clear),
-	KUNIT_CASE(softirq_loads),
-	KUNIT_CASE(frees_everything),
-	KUNIT_CASE_SLOW(flood_under_load),
+	KUNIT_CASE_PARAM(concurrent_range, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(concurrent_clear, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(softirq_loads, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(frees_everything, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(flood_under_load, syncmap_engine_gen_params),
 	{}
 };
 

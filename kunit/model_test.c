@@ -130,13 +130,25 @@ static void expect_same_contents(struct kunit *test, struct collect *got,
 			       seq, call);
 }
 
-/* The counters Go's algorithm defines must be equal, field by field. */
+/*
+ * The counters Go's algorithm defines must be equal, field by field.  A
+ * merge map counts its own way: its len must still be the model's.
+ */
 static void expect_counters(struct kunit *test, struct syncmap *map,
 			    struct go_map *m, int seq, int call)
 {
 	struct syncmap_stats st;
 
 	syncmap_get_stats(map, &st);
+	KUNIT_EXPECT_EQ_MSG(test, st.engine, (u64)map->engine,
+			    "seq %d call %d", seq, call);
+	if (map->engine == SYNCMAP_ENGINE_MERGE) {
+		KUNIT_EXPECT_EQ_MSG(test, st.len, go_len(m), "seq %d call %d",
+				    seq, call);
+		KUNIT_EXPECT_EQ_MSG(test, syncmap_len(map), go_len(m),
+				    "seq %d call %d", seq, call);
+		return;
+	}
 	KUNIT_EXPECT_EQ_MSG(test, st.misses, m->misses, "seq %d call %d",
 			    seq, call);
 	KUNIT_EXPECT_EQ_MSG(test, st.promotions, m->promotions,
@@ -257,6 +269,8 @@ static int run_op(struct kunit *test, struct syncmap *map, struct go_map *m,
 	}
 }
 
+SYNCMAP_TEST_ENGINE_PARAMS();
+
 static void matches_go(struct kunit *test)
 {
 	struct go_map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
@@ -267,7 +281,10 @@ static void matches_go(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	prandom_seed_state(&rnd, 20261122);
 	for (seq = 0; seq < SEQUENCES; seq++) {
-		struct syncmap *map = syncmap_create(NULL);
+		struct syncmap_params params = {
+			.engine = syncmap_test_engine(test),
+		};
+		struct syncmap *map = syncmap_create(&params);
 
 		KUNIT_ASSERT_FALSE(test, IS_ERR(map));
 		go_init(m);
@@ -289,7 +306,7 @@ static void matches_go(struct kunit *test)
 }
 
 static struct kunit_case syncmap_differential_cases[] = {
-	KUNIT_CASE_SLOW(matches_go),
+	KUNIT_CASE_PARAM(matches_go, syncmap_engine_gen_params),
 	{}
 };
 
@@ -311,7 +328,7 @@ static bool is_mutation(enum op_kind kind)
 static void failed_mutations_change_nothing(struct kunit *test)
 {
 	struct go_map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	int call, nth, ret, failures = 0;
 	struct rnd_state rnd;
 	struct op op;
@@ -340,7 +357,8 @@ static void failed_mutations_change_nothing(struct kunit *test)
 }
 
 static struct kunit_case syncmap_oom_cases[] = {
-	KUNIT_CASE(failed_mutations_change_nothing),
+	KUNIT_CASE_PARAM(failed_mutations_change_nothing,
+			 syncmap_engine_gen_params),
 	{}
 };
 

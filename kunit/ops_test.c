@@ -36,9 +36,11 @@ static void expect_absent(struct kunit *test, struct syncmap *map,
 					      sizeof(buf), &len));
 }
 
+SYNCMAP_TEST_ENGINE_PARAMS();
+
 static void store_load_delete(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 
 	expect_absent(test, map, "k", 1);
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "k", 1, "v1", 2));
@@ -54,7 +56,7 @@ static void store_load_delete(struct kunit *test)
 
 static void empty_key_and_value(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	char buf[4];
 	u32 len = 99;
 
@@ -71,7 +73,7 @@ static void empty_key_and_value(struct kunit *test)
 
 static void load_or_store(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	char buf[16];
 	u32 len;
 
@@ -92,7 +94,7 @@ static void load_or_store(struct kunit *test)
 
 static void swap_and_load_and_delete(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	char buf[16];
 	u32 len;
 
@@ -111,7 +113,7 @@ static void swap_and_load_and_delete(struct kunit *test)
 
 static void compare_and_swap(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 
 	/* Go: CompareAndSwap on an absent key with a nil old is false. */
 	KUNIT_EXPECT_EQ(test, 0, syncmap_compare_and_swap(map, "k", 1, NULL, 0,
@@ -136,7 +138,7 @@ static void compare_and_swap(struct kunit *test)
 
 static void sizes_and_buffers(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	u8 *big = kunit_kzalloc(test, SYNCMAP_VALUE_MAX + 1, GFP_KERNEL);
 	struct syncmap_stats before, after;
 	char buf[2];
@@ -170,7 +172,7 @@ static void sizes_and_buffers(struct kunit *test)
 
 static void load_rcu(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	const void *value;
 	u32 len;
 	int ret;
@@ -219,7 +221,7 @@ static int nested_fn(void *arg, const void *key, u32 key_len,
 
 static void range_nested(struct kunit *test)
 {
-	struct nested n = { .test = test, .map = syncmap_test_map(test, NULL) };
+	struct nested n = { .test = test, .map = syncmap_test_engine_map(test, NULL) };
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "a", 1, "1", 1));
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(n.map, "b", 1, "2", 1));
@@ -240,7 +242,7 @@ static int stop_fn(void *arg, const void *key, u32 key_len,
 
 static void range_stops(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	int calls = 0;
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
@@ -252,7 +254,7 @@ static void range_stops(struct kunit *test)
 
 static void clear(struct kunit *test)
 {
-	struct syncmap *map = syncmap_test_map(test, NULL);
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
 	int calls = 0;
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_clear(map));
@@ -270,7 +272,7 @@ static void clear(struct kunit *test)
 static void limits(struct kunit *test)
 {
 	struct syncmap_params params = { .max_entries = 2 };
-	struct syncmap *map = syncmap_test_map(test, &params);
+	struct syncmap *map = syncmap_test_engine_map(test, &params);
 
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "a", 1, "1", 1));
 	KUNIT_EXPECT_EQ(test, 0, syncmap_store(map, "b", 1, "2", 1));
@@ -281,7 +283,7 @@ static void limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2ULL, syncmap_len(map));
 
 	params = (struct syncmap_params){ .max_bytes = 4096 };
-	map = syncmap_test_map(test, &params);
+	map = syncmap_test_engine_map(test, &params);
 	KUNIT_EXPECT_EQ(test, -ENOSPC, syncmap_store(map, "k", 1, NULL, 8192));
 	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
 }
@@ -502,17 +504,17 @@ static void hash_flooding(struct kunit *test)
 }
 
 static struct kunit_case syncmap_ops_cases[] = {
-	KUNIT_CASE(store_load_delete),
-	KUNIT_CASE(empty_key_and_value),
-	KUNIT_CASE(load_or_store),
-	KUNIT_CASE(swap_and_load_and_delete),
-	KUNIT_CASE(compare_and_swap),
-	KUNIT_CASE(sizes_and_buffers),
-	KUNIT_CASE(load_rcu),
-	KUNIT_CASE(range_nested),
-	KUNIT_CASE(range_stops),
-	KUNIT_CASE(clear),
-	KUNIT_CASE(limits),
+	KUNIT_CASE_PARAM(store_load_delete, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(empty_key_and_value, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(load_or_store, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(swap_and_load_and_delete, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(compare_and_swap, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(sizes_and_buffers, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(load_rcu, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(range_nested, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(range_stops, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(clear, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(limits, syncmap_engine_gen_params),
 	KUNIT_CASE(full_map_still_answers),
 	KUNIT_CASE(slot_tags),
 	KUNIT_CASE(hash_flooding),
