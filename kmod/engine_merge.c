@@ -192,16 +192,23 @@ merge_find(struct syncmap *map, struct merge_key *mk,
 
 /* ---- Loads ---- */
 
-static __always_inline struct syncmap_value *
-merge_load_value(struct syncmap *map, const void *key, u32 key_len)
+/*
+ * A load that missed the read table @read (or found its entry expunged):
+ * the chain, then everything again if the entry found there was expunged
+ * meanwhile.  @hash is the key's hash in @read.
+ */
+static noinline struct syncmap_value *
+merge_load_slow(struct syncmap *map, const struct syncmap_table *read,
+		u32 hash, const void *key, u32 key_len)
 {
 	struct merge_key mk = { .key = key, .len = key_len };
-	enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
 	struct syncmap_entry *e;
 	struct syncmap_value *v;
 
+	mk.hash[read->secure] = hash;
+	mk.have = 1U << read->secure;
+	e = rcu_access_pointer(map->nk) ? chain_find(map, read, &mk) : NULL;
 	for (;;) {
-		e = merge_find(map, &mk, ev);
 		if (!e)
 			return NULL;
 		v = rcu_dereference(e->p);
@@ -211,8 +218,31 @@ merge_load_value(struct syncmap *map, const void *key, u32 key_len)
 		 * Expunged since: the key's other entry, if any, is newer.
 		 * The load is counted once: look again as other reads do.
 		 */
-		ev = SYNCMAP_EV_READ_HITS;
+		e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
 	}
+}
+
+/*
+ * The whole of a load that hits the read table, as Go's engine's: the
+ * hash, the table's probe, the entry's value.
+ */
+static __always_inline struct syncmap_value *
+merge_load_value(struct syncmap *map, const void *key, u32 key_len)
+{
+	struct syncmap_table *read = rcu_dereference(map->read);
+	u32 hash = merge_hash(map, read->secure, key, key_len);
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+
+	if (likely(syncmap_table_find(read, hash, key, key_len, &e))) {
+		v = rcu_dereference(e->p);
+		if (likely(v != SYNCMAP_EXPUNGED)) {
+			merge_stat_inc(map, SYNCMAP_EV_LOAD_HITS);
+			return v;
+		}
+	}
+	merge_stat_inc(map, SYNCMAP_EV_LOAD_MISSES);
+	return merge_load_slow(map, read, hash, key, key_len);
 }
 
 /* Constant key lengths for the common sizes, as kmod/map.c's loads. */
@@ -431,7 +461,7 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 	RCU_INIT_POINTER(fresh->p, nv);
 	syncmap_entry_live_add(fresh, 1);
 	nk_insert_locked(map, head, mk_hash(map, mk, head), fresh);
-	map->merge.nk_count++;
+	WRITE_ONCE(map->merge.nk_count, map->merge.nk_count + 1);
 	WRITE_ONCE(map->new_keys, map->new_keys + 1);
 	due = merge_due_locked(map);
 	spin_unlock_bh(&map->lock);
@@ -794,6 +824,36 @@ static void merge_copy_table(struct syncmap_table *to, struct syncmap_table *t)
 	}
 }
 
+/* Put every table of a chain nobody can reach any more. */
+static void chain_put(struct syncmap_table *t)
+{
+	struct syncmap_table *next;
+
+	for (; t; t = next) {
+		next = rcu_dereference_protected(t->older, true);
+		syncmap_table_put(t);
+	}
+}
+
+/*
+ * Cut the tables the last merge merged from the chain, once every reader
+ * that saw the read table before that merge is gone (waiting for it if
+ * it has not passed yet).  Called with the mutex.
+ */
+static void merge_finish_cut(struct syncmap *map)
+{
+	struct syncmap_merge *m = &map->merge;
+
+	lockdep_assert_held(&map->mutex);
+	if (!m->cut_head)
+		return;
+	cond_synchronize_rcu(m->cut_gp);
+	rcu_assign_pointer(m->cut_head->older, NULL);
+	chain_put(m->cut_frozen);
+	m->cut_head = NULL;
+	m->cut_frozen = NULL;
+}
+
 /*
  * Merge the chain into a new read table, dropping deleted entries.  With
  * @force, rebuild the read table even when the chain is empty (a
@@ -810,12 +870,23 @@ static void merge_copy_table(struct syncmap_table *to, struct syncmap_table *t)
 static int merge_run(struct syncmap *map, bool force,
 		     enum merge_reason reason)
 {
-	struct syncmap_table *read, *frozen, *head, *fresh, *t, *next;
+	struct syncmap_table *read, *frozen, *head, *fresh, *t;
 	unsigned int keep, copied_keys;
 	u64 frozen_count, expunged;
 
 	lockdep_assert_held(&map->mutex);
-	head = syncmap_table_new(map, MERGE_MIN);
+	merge_finish_cut(map);
+	/*
+	 * The new head is sized for the keys that will ask for the next
+	 * merge, half the read table's: a miss then probes one table, not
+	 * a chain of doubling ones.  Only mutex holders replace the read
+	 * table; the chain's count is a guess, read without the lock.
+	 */
+	read = rcu_dereference_protected(map->read,
+					 lockdep_is_held(&map->mutex));
+	head = syncmap_table_new(map, max_t(u64, MERGE_MIN,
+					    (read->count +
+					     READ_ONCE(map->merge.nk_count)) / 2));
 	if (!head)
 		return -ENOMEM;
 
@@ -856,7 +927,7 @@ static int merge_run(struct syncmap *map, bool force,
 		WRITE_ONCE(map->secure, true);
 		WRITE_ONCE(map->flooded, false);
 	}
-	map->merge.nk_count -= frozen_count;
+	WRITE_ONCE(map->merge.nk_count, map->merge.nk_count - frozen_count);
 	atomic_long_set(&map->merge.nk_hits, 0);
 	if (reason == MERGE_DUE)
 		map->promotions_misses++;
@@ -872,22 +943,35 @@ static int merge_run(struct syncmap *map, bool force,
 
 	/*
 	 * A reader that saw the old read table may still look for a merged
-	 * key in the frozen tables: cut them only once it is gone.
+	 * key in the frozen tables: cut them only once it is gone.  The
+	 * workqueue waits for that without the mutex (merge_work()); a
+	 * compaction, which must leave nothing behind, waits here.
 	 */
-	synchronize_rcu();
-	rcu_assign_pointer(head->older, NULL);
-	for (t = frozen; t; t = next) {
-		next = rcu_dereference_protected(t->older, true);
-		syncmap_table_put(t);
-	}
+	map->merge.cut_head = head;
+	map->merge.cut_frozen = frozen;
+	map->merge.cut_gp = get_state_synchronize_rcu();
+	if (reason == MERGE_COMPACT)
+		merge_finish_cut(map);
+	else
+		syncmap_queue_work(&map->merge.work);
 	return 0;
 }
 
 static void merge_work(struct work_struct *work)
 {
 	struct syncmap *map = container_of(work, struct syncmap, merge.work);
+	unsigned long gp;
 
 	mutex_lock(&map->mutex);
+	if (map->merge.cut_head &&
+	    !poll_state_synchronize_rcu(map->merge.cut_gp)) {
+		/* Wait for the cut's grace period without the mutex. */
+		gp = map->merge.cut_gp;
+		mutex_unlock(&map->mutex);
+		cond_synchronize_rcu(gp);
+		mutex_lock(&map->mutex);
+	}
+	merge_finish_cut(map);
 	merge_run(map, false, MERGE_DUE);
 	mutex_unlock(&map->mutex);
 }
@@ -918,6 +1002,93 @@ void syncmap_merge_iter_start(struct syncmap *map, struct syncmap_iter *iter)
 	iter->pos = 0;
 }
 
+/* The most tables a walk pins: the chain's grow by doubling. */
+#define RANGE_TABLES	32
+
+/*
+ * Offer the live entries of @t, which may be a head still taking
+ * inserts: slots are read once, with acquire order (as nk_find()).
+ */
+static int range_table(struct syncmap *map, struct syncmap_table *t,
+		       syncmap_range_fn fn, void *arg)
+{
+	struct syncmap_entry *e;
+	struct syncmap_value *v;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i <= t->mask && !ret; i++) {
+		/* Pairs with nk_insert_locked()'s release. */
+		e = syncmap_slot_entry(smp_load_acquire(&t->slots[i].word));
+		v = NULL;
+		if (e) {
+			rcu_read_lock();
+			do {
+				v = syncmap_entry_load(e);
+				/* A value being replaced: look again. */
+			} while (v && !refcount_inc_not_zero(&v->ref));
+			rcu_read_unlock();
+		}
+		if (v) {
+			ret = fn(arg, e->key, e->key_len, v->data, v->len);
+			syncmap_value_put(map, v);
+		}
+		cond_resched();
+	}
+	return ret;
+}
+
+/*
+ * syncmap_range() of a merge map, without a merge: the read table, then
+ * the tables of the chain that hold keys it lacks, all pinned at the
+ * start.  Every key live throughout has its entry in one of them (the
+ * tables a pending cut will take hold only entries the read table has,
+ * and are not walked).  No key is offered twice: a key's entries other
+ * than the one not expunged are expunged, and skipped; and a key gets a
+ * second entry only after a merge expunged its first, a merge that first
+ * pushed a new head, which this walk did not pin.
+ */
+int syncmap_merge_range(struct syncmap *map, syncmap_range_fn fn, void *arg)
+{
+	struct syncmap_table *pinned[RANGE_TABLES], *t, *stop;
+	struct syncmap_iter iter;
+	unsigned int n = 0, i;
+	int ret = 0;
+
+	mutex_lock(&map->mutex);
+	stop = map->merge.cut_head ?
+	       rcu_dereference_protected(map->merge.cut_head->older, true) :
+	       NULL;
+	/* Only mutex holders put these tables: no reference is 0. */
+	t = rcu_dereference_protected(map->read, lockdep_is_held(&map->mutex));
+	refcount_inc(&t->ref);
+	pinned[n++] = t;
+	/* Inserters push heads under the lock; cuts take the mutex. */
+	spin_lock_bh(&map->lock);
+	for (t = nk_head_locked(map); t && t != stop && n < RANGE_TABLES;
+	     t = rcu_dereference_protected(t->older, true)) {
+		refcount_inc(&t->ref);
+		pinned[n++] = t;
+	}
+	spin_unlock_bh(&map->lock);
+	mutex_unlock(&map->mutex);
+
+	if (t && t != stop) {
+		/* A chain longer than ever seen: merge and walk instead. */
+		while (n)
+			syncmap_table_put(pinned[--n]);
+		syncmap_merge_iter_start(map, &iter);
+		ret = syncmap_iter_next(&iter, fn, arg);
+		syncmap_iter_stop(&iter);
+		return ret;
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = range_table(map, pinned[i], fn, arg);
+	for (i = 0; i < n; i++)
+		syncmap_table_put(pinned[i]);
+	return ret;
+}
+
 /* syncmap_compact() of a merge map: a merge, even of an empty chain. */
 int syncmap_merge_compact(struct syncmap *map)
 {
@@ -929,17 +1100,6 @@ int syncmap_merge_compact(struct syncmap *map)
 		WRITE_ONCE(map->compactions, map->compactions + 1);
 	mutex_unlock(&map->mutex);
 	return ret;
-}
-
-/* Put every table of a chain nobody can reach any more. */
-static void chain_put(struct syncmap_table *t)
-{
-	struct syncmap_table *next;
-
-	for (; t; t = next) {
-		next = rcu_dereference_protected(t->older, true);
-		syncmap_table_put(t);
-	}
 }
 
 /* syncmap_clear() of a merge map: a new read table, no chain. */
@@ -963,12 +1123,15 @@ int syncmap_merge_clear(struct syncmap *map)
 	old_read = rcu_dereference_protected(map->read,
 					     lockdep_is_held(&map->lock));
 	rcu_assign_pointer(map->read, fresh);
+	/* Tables a cut still waits for are in it: they go with it. */
 	old_chain = nk_head_locked(map);
 	RCU_INIT_POINTER(map->nk, NULL);
+	map->merge.cut_head = NULL;
+	map->merge.cut_frozen = NULL;
 	old_epoch = rcu_dereference_protected(map->epoch,
 					      lockdep_is_held(&map->lock));
 	rcu_assign_pointer(map->epoch, epoch);
-	map->merge.nk_count = 0;
+	WRITE_ONCE(map->merge.nk_count, 0);
 	atomic_long_set(&map->merge.nk_hits, 0);
 	map->clears++;
 	spin_unlock_bh(&map->lock);

@@ -14,6 +14,8 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "syncmap.h"
+
 struct syncmap;
 struct syncmap_iter;
 struct syncmap_stats;
@@ -24,13 +26,22 @@ struct syncmap_health;
  * @work: the merge, off the callers' path.
  * @nk_hits: operations that found their key in a new-keys table since the
  *           last merge: as many as the read table holds ask for a merge.
- * @nk_count: entries in the new-keys tables not merged yet (under the
- *            map's lock).
+ * @nk_count: entries in the new-keys tables not merged yet (written
+ *            under the map's lock).
+ * @cut_head: the head pushed by the last merge, whose @older still leads
+ *            to the tables it merged (@cut_frozen) until @cut_gp has
+ *            passed: NULL when no cut is pending (under the mutex).
+ * @cut_frozen: the merged tables.
+ * @cut_gp: the grace period (get_state_synchronize_rcu()) after which
+ *          nobody can still look for a merged key in them.
  */
 struct syncmap_merge {
 	struct work_struct work;
 	atomic_long_t nk_hits;
 	u64 nk_count;
+	struct syncmap_table *cut_head;
+	struct syncmap_table *cut_frozen;
+	unsigned long cut_gp;
 };
 
 void syncmap_merge_init(struct syncmap *map);
@@ -55,6 +66,7 @@ int syncmap_merge_compare_and_delete(struct syncmap *map, const void *key,
 				     u32 key_len, const void *old,
 				     u32 old_len);
 void syncmap_merge_iter_start(struct syncmap *map, struct syncmap_iter *iter);
+int syncmap_merge_range(struct syncmap *map, syncmap_range_fn fn, void *arg);
 int syncmap_merge_clear(struct syncmap *map);
 int syncmap_merge_compact(struct syncmap *map);
 void syncmap_merge_stats_locked(struct syncmap *map,

@@ -1955,6 +1955,8 @@ int syncmap_range(struct syncmap *map, syncmap_range_fn fn, void *arg)
 	struct syncmap_iter iter;
 	int ret;
 
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_range(map, fn, arg);
 	syncmap_iter_start(map, &iter);
 	ret = syncmap_iter_next(&iter, fn, arg);
 	syncmap_iter_stop(&iter);

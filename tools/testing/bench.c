@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The native benchmark: Go's sync.Map workloads (map_bench_test.go) on
- * syncmap's core, liburcu's cds_lfht and an rwlock hash table, with the
+ * syncmap's core (its two engines: "syncmap", Go's, and "syncmap-merge"),
+ * liburcu's cds_lfht and an rwlock hash table, with the
  * worker scheme of Go's testing.B.RunParallel:
  *
  *  - b.N grows as Go's launch() grows it (predict from the last run,
@@ -63,13 +64,24 @@ uint64_t bench_hash(uint64_t key)
 
 /* ---- syncmap's core behind the table of operations ---- */
 
-static void *sm_create(void)
+static void *sm_create_engine(u32 engine)
 {
-	struct syncmap *m = syncmap_create(NULL);
+	struct syncmap_params params = { .engine = engine };
+	struct syncmap *m = syncmap_create(&params);
 
 	if (IS_ERR(m))
 		abort();
 	return m;
+}
+
+static void *sm_create(void)
+{
+	return sm_create_engine(SYNCMAP_ENGINE_GO);
+}
+
+static void *sm_create_merge(void)
+{
+	return sm_create_engine(SYNCMAP_ENGINE_MERGE);
 }
 
 static void sm_destroy(void *m)
@@ -191,8 +203,28 @@ static const struct bench_impl bench_syncmap = {
 	.quiesce = sm_quiesce,
 };
 
+/* The same operations on a map of the merge engine. */
+static const struct bench_impl bench_syncmap_merge = {
+	.name = "syncmap-merge",
+	.create = sm_create_merge,
+	.destroy = sm_destroy,
+	.thread_online = sm_online,
+	.thread_offline = sm_offline,
+	.load = sm_load,
+	.store = sm_store,
+	.load_or_store = sm_load_or_store,
+	.load_and_delete = sm_load_and_delete,
+	.delete = sm_delete,
+	.swap = sm_swap,
+	.compare_and_swap = sm_compare_and_swap,
+	.compare_and_delete = sm_compare_and_delete,
+	.range = sm_range,
+	.clear = sm_clear,
+	.quiesce = sm_quiesce,
+};
+
 static const struct bench_impl *const impls[] = {
-	&bench_syncmap, &bench_cds_lfht, &bench_rwlock,
+	&bench_syncmap, &bench_syncmap_merge, &bench_cds_lfht, &bench_rwlock,
 };
 
 /* ---- RunParallel's pb.Next() ---- */
@@ -629,7 +661,7 @@ static void run_n(const struct bench_impl *im, const struct workload *w,
 	res->ns = now_ns() - t0;
 	res->n = n;
 	res->errors = r.errors;
-	if (im == &bench_syncmap)
+	if (im == &bench_syncmap || im == &bench_syncmap_merge)
 		syncmap_get_stats(r.m, &res->stats);
 	im->destroy(r.m);
 	im->quiesce();
@@ -1051,6 +1083,15 @@ int main(int argc, char **argv)
 				       w->name, im->name, threads,
 				       (unsigned long long)res.n,
 				       (double)res.ns / res.n, res.errors);
+				if (im == &bench_syncmap_merge)
+					fprintf(stderr, "MERGE\t%s\t%d\tmerges=%llu\tcopied=%llu\tread_len=%llu\tnew_keys_len=%llu\tnew_key_hits=%llu\tread_misses=%llu\n",
+						w->name, threads,
+						(unsigned long long)res.stats.promotions,
+						(unsigned long long)res.stats.rebuild_copied,
+						(unsigned long long)res.stats.read_len,
+						(unsigned long long)res.stats.dirty_len,
+						(unsigned long long)res.stats.dirty_hits,
+						(unsigned long long)res.stats.read_misses);
 				if (im == &bench_syncmap)
 					printf("COUNTERS\t%s\t%d\tpromotions=%llu\trebuilds=%llu\tcopied=%llu\tlock_hold_max_ns=%llu\n",
 					       w->name, threads,

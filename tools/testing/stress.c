@@ -404,7 +404,9 @@ int main(int argc, char **argv)
 	if (st.len != walked || syncmap_len(map) != walked)
 		ERR("len %llu, but a walk found %llu",
 		    (unsigned long long)st.len, (unsigned long long)walked);
-	if (st.entries < st.len || st.amended)
+	/* A merge map's Range merges nothing: its compaction is below. */
+	if (st.entries < st.len ||
+	    (st.amended && params.engine != SYNCMAP_ENGINE_MERGE))
 		ERR("after a walk: entries %llu, len %llu, amended %llu",
 		    (unsigned long long)st.entries, (unsigned long long)st.len,
 		    (unsigned long long)st.amended);

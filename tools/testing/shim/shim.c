@@ -347,6 +347,10 @@ int __percpu_counter_compare(struct percpu_counter *fbc, s64 rhs, s32 batch)
 	return count > rhs ? 1 : count < rhs ? -1 : 0;
 }
 
+/* ---- Polled grace periods (rcupdate.h) -------------------------------- */
+
+unsigned long shim_gp_begun, shim_gp_done;
+
 /* ---- Workqueues -------------------------------------------------------- */
 
 struct workqueue_struct {
@@ -409,12 +413,13 @@ struct workqueue_struct *shim_alloc_workqueue(const char *name)
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
 	pthread_mutex_lock(&wq->lock);
-	if (work->pending) {
+	if (work->pending || work->canceling) {
 		pthread_mutex_unlock(&wq->lock);
 		return false;
 	}
 	work->pending = true;
-	work->wq = wq;
+	/* Read without the lock by cancel_work_sync(). */
+	__atomic_store_n(&work->wq, wq, __ATOMIC_RELEASE);
 	work->next = NULL;
 	*wq->tail = work;
 	wq->tail = &work->next;
@@ -438,7 +443,8 @@ void flush_workqueue(struct workqueue_struct *wq)
 
 bool cancel_work_sync(struct work_struct *work)
 {
-	struct workqueue_struct *wq = work->wq;
+	struct workqueue_struct *wq = __atomic_load_n(&work->wq,
+						      __ATOMIC_ACQUIRE);
 	struct work_struct **pp;
 	bool was = false;
 
@@ -446,6 +452,8 @@ bool cancel_work_sync(struct work_struct *work)
 	if (!wq)
 		return false;
 	pthread_mutex_lock(&wq->lock);
+	/* As the kernel's: a work that queues itself again stays cancelled. */
+	work->canceling = true;
 	if (work->pending) {
 		for (pp = &wq->head; *pp != work; pp = &(*pp)->next)
 			;
@@ -460,6 +468,7 @@ bool cancel_work_sync(struct work_struct *work)
 	}
 	while (wq->running == work)
 		pthread_cond_wait(&wq->done_cond, &wq->lock);
+	work->canceling = false;
 	pthread_mutex_unlock(&wq->lock);
 	return was;
 }

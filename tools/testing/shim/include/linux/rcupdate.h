@@ -87,10 +87,42 @@ static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
 	shim_call_rcu(head, func);
 }
 
+/*
+ * Polled grace periods, as the kernel's: a cookie is the number of
+ * synchronize_rcu() calls begun; a call begun after it that has ended
+ * (its number above the cookie, in shim_gp_done) is a full grace period.
+ */
+extern unsigned long shim_gp_begun, shim_gp_done;
+
 static inline void synchronize_rcu(void)
 {
+	unsigned long me, done;
+
 	might_sleep();
+	me = __atomic_add_fetch(&shim_gp_begun, 1, __ATOMIC_SEQ_CST);
 	shim_synchronize_rcu();
+	done = __atomic_load_n(&shim_gp_done, __ATOMIC_SEQ_CST);
+	while (done < me &&
+	       !__atomic_compare_exchange_n(&shim_gp_done, &done, me, false,
+					    __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST))
+		;
+}
+
+static inline unsigned long get_state_synchronize_rcu(void)
+{
+	return __atomic_load_n(&shim_gp_begun, __ATOMIC_SEQ_CST);
+}
+
+static inline bool poll_state_synchronize_rcu(unsigned long cookie)
+{
+	return __atomic_load_n(&shim_gp_done, __ATOMIC_SEQ_CST) > cookie;
+}
+
+static inline void cond_synchronize_rcu(unsigned long cookie)
+{
+	if (!poll_state_synchronize_rcu(cookie))
+		synchronize_rcu();
 }
 
 static inline void rcu_barrier(void)

@@ -19,6 +19,7 @@ struct work_struct {
 	work_func_t func;
 	struct workqueue_struct *wq;	/* where last queued */
 	bool pending;			/* under its workqueue's lock */
+	bool canceling;			/* likewise: queue_work() refuses */
 };
 
 #define INIT_WORK(w, f) do {						\
@@ -26,6 +27,7 @@ struct work_struct {
 	(w)->func = (f);						\
 	(w)->wq = NULL;							\
 	(w)->pending = false;						\
+	(w)->canceling = false;						\
 } while (0)
 
 #define WQ_UNBOUND	(1u << 1)
