@@ -1771,10 +1771,12 @@ static struct syncmap_table *read_pin_promoted(struct syncmap *map)
  *
  * Promotes the dirty table first when the read table is amended, as Go's
  * Range does, then pins the read table: the walk sees that table's keys,
- * each once, however long it lasts.
+ * each once, however long it lasts.  A merge map merges its new keys into
+ * the read table first (O(n), in the caller).
  *
  * Context: Process context.  Takes the map's softirq-safe spinlock once,
- * for the promotion.  Does not sleep.
+ * for the promotion.  Does not sleep on a map of Go's engine; a merge
+ * map's takes its mutex and sleeps.
  */
 void syncmap_iter_start(struct syncmap *map, struct syncmap_iter *iter)
 {
@@ -1797,9 +1799,11 @@ EXPORT_SYMBOL_GPL(syncmap_iter_start);
  * keys only the dirty table held are not in this walk: once it is
  * complete, a second walk begun with syncmap_iter_start() (which
  * promotes) and gone through with syncmap_iter_next_unseen() offers them,
- * and the two walks together give Go's Range.
+ * and the two walks together give Go's Range.  A merge map merges first,
+ * as syncmap_iter_start(), and returns false: one walk sees every key.
  *
- * Context: Process context.  Does not sleep.
+ * Context: Process context.  Does not sleep on a map of Go's engine; a
+ * merge map's takes its mutex and sleeps.
  * Return: true if the read table was amended.
  */
 bool syncmap_iter_start_unpromoted(struct syncmap *map,
@@ -1944,6 +1948,9 @@ EXPORT_SYMBOL_GPL(syncmap_iter_stop);
  * and values passed to @fn stay valid until @fn returns; a value may
  * already have been replaced in the map by then.  As in Go, no entry is
  * visited twice, and a key stored during the walk may or may not be seen.
+ *
+ * A merge map is walked without a merge: its read table and the new-keys
+ * tables, pinned at the start under its mutex (docs/design.md).
  *
  * Context: Process context; may sleep.  Takes the map's softirq-safe
  * spinlock once, for the promotion.  Calls @fn with no lock held.
@@ -2356,7 +2363,7 @@ EXPORT_SYMBOL_GPL(syncmap_get_policy);
  *
  * Pins the read table under the lock (O(1)) and counts its deleted
  * entries without any lock: O(n), for monitoring, not for hot paths.
- * Counts no miss and changes nothing.
+ * Counts no miss and changes nothing.  A merge map's scan holds its mutex.
  *
  * Context: Process context; may sleep.  Takes the map's softirq-safe
  * spinlock for O(1) work.
