@@ -595,7 +595,9 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 			nv = merge_value_new(map, value, value_len, &ret);
 			if (!nv)
 				goto nomem;
-			continue;
+			/* A deleted entry takes it; a new key's insert looks again. */
+			if (e)
+				continue;
 		}
 		ret = merge_entry_new(map, &mk, &fresh);
 		if (!ret)
