@@ -45,8 +45,14 @@
 #include "map.h"
 #include "table.h"
 
-/* The first head's entries, and the fewest new keys that ask for a merge. */
-#define MERGE_MIN	16
+/* The first head's entries. */
+#define MERGE_HEAD_MIN	16
+/*
+ * The fewest new keys (or hits on them) that ask for a merge: a merge
+ * has a fixed cost (two tables, a grace period before the cut), which
+ * this many keys share when the read table is small.
+ */
+#define MERGE_MIN	256
 
 /* Why a merge ran: counted as Go's promotions are (docs/counters.md). */
 enum merge_reason {
@@ -439,7 +445,7 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 		if (!head || !syncmap_table_has_room(head)) {
 			if (!bigger) {
 				want = head ? (head->mask + 1) * 3 / 2 :
-				       MERGE_MIN;
+				       MERGE_HEAD_MIN;
 				spin_unlock_bh(&map->lock);
 				bigger = syncmap_table_new(map, want);
 				if (!bigger)
@@ -880,9 +886,10 @@ static int merge_run(struct syncmap *map, bool force,
 	merge_finish_cut(map);
 	/*
 	 * The new head is sized for the keys that will ask for the next
-	 * merge, half the read table's: a miss then probes one table, not
-	 * a chain of doubling ones.  Only mutex holders replace the read
-	 * table; the chain's count is a guess, read without the lock.
+	 * merge: half the read table's, at least MERGE_MIN.  A miss then
+	 * probes one table, not a chain of doubling ones.  Only mutex
+	 * holders replace the read table; the chain's count is a guess,
+	 * read without the lock.
 	 */
 	read = rcu_dereference_protected(map->read,
 					 lockdep_is_held(&map->mutex));
