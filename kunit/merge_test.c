@@ -88,7 +88,7 @@ static void merges_off_path(struct kunit *test)
 	/* Flushes the core's workqueue, where merges run. */
 	syncmap_flush_frees();
 	syncmap_get_stats(map, &st);
-	KUNIT_EXPECT_GE(test, st.promotions_misses, 2ULL);
+	KUNIT_EXPECT_GE(test, st.promotions_misses, 1ULL);
 	KUNIT_EXPECT_EQ(test, 0ULL, st.dirty_rebuilds);
 	KUNIT_EXPECT_EQ(test, 4000ULL, st.new_keys);
 	KUNIT_EXPECT_GE(test, st.rebuild_copied, 4000ULL - st.dirty_len);
