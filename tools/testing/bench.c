@@ -21,7 +21,9 @@
  *   bench [-t THREADS[,THREADS...]] [-T BENCHTIME_MS] [-w NAME[,NAME...]]
  *         [-i IMPL[,IMPL...]]
  *       prints "RESULT workload impl threads N ns/op" lines, and
- *       "COUNTERS ..." with syncmap's own counters after its runs;
+ *       "COUNTERS ..." with syncmap's own counters after its runs (and
+ *       on stderr "MERGE ..." with the merge engine's: merges, entries
+ *       they copied, read_len, new keys waiting, new-keys hits);
  *   bench -C -w NAME -i IMPL -n N
  *       one thread runs exactly N iterations with callgrind collecting
  *       (valgrind --tool=callgrind --collect-atstart=no) and nothing else.
