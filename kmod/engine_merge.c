@@ -37,6 +37,7 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -987,12 +988,17 @@ static void merge_work(struct work_struct *work)
 
 /*
  * A merge for a walk, which must see every key: retried until memory is
- * found, as a walk has no way to fail.  Called with the mutex.
+ * found, as a walk has no way to fail, or until the caller is killed
+ * (then the walk sees the read table's keys alone, for a task that will
+ * never look at them).  Called with the mutex.
  */
 static void merge_for_walk(struct syncmap *map)
 {
-	while (merge_run(map, false, MERGE_WALK))
+	while (merge_run(map, false, MERGE_WALK)) {
+		if (fatal_signal_pending(current))
+			break;
 		cond_resched();
+	}
 }
 
 /* syncmap_iter_start() of a merge map: merge, then pin the read table. */
