@@ -83,7 +83,7 @@ TEST(abi_width)
 	TH_LOG("running as a %zu-bit process%s", sizeof(void *) * 8,
 	       sizeof(void *) == 4 ? ": through compat_ptr_ioctl" : "");
 	EXPECT_EQ(64, (int)sizeof(struct syncmap_ioc_op));
-	EXPECT_EQ(200, (int)sizeof(struct syncmap_stats));
+	EXPECT_EQ(208, (int)sizeof(struct syncmap_stats));
 }
 
 TEST_F(map, store_and_load)

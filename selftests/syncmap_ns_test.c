@@ -363,7 +363,7 @@ TEST_F(ns, create_bind_is_exclusive)
 	EXPECT_EQ(-EEXIST, create_flags(fd2, other, 0600,
 					SYNCMAP_CREATE_BIND));
 	/* Unknown flags and a read-only file. */
-	EXPECT_EQ(-EINVAL, create_flags(fd2, "ns-excl-bad", 0600, 1U << 1));
+	EXPECT_EQ(-EINVAL, create_flags(fd2, "ns-excl-bad", 0600, 1U << 2));
 	close(fd2);
 	fd2 = sm_open(O_RDONLY);
 	ASSERT_LE(0, fd2);
