@@ -416,26 +416,41 @@ static void nk_insert_locked(struct syncmap *map, struct syncmap_table *t,
 	WRITE_ONCE(t->count, t->count + 1);
 }
 
+/* The chain's insert count, read before a look-up (merge_insert()). */
+static unsigned long merge_seq(struct syncmap *map)
+{
+	/* The look-up finds every entry counted: pairs with the release. */
+	return smp_load_acquire(&map->merge.nk_seq);
+}
+
 /*
  * Insert @fresh, holding @nv, for a key that has no entry but expunged
  * ones: 0, with the entry the map's; -EEXIST if another writer made the
  * key's entry first (look it up again); -ENOMEM, with nothing changed.
  * Takes the lock; grows the chain first, allocating without the lock.
+ *
+ * @seq is merge_seq() before the caller's look-up that found no entry:
+ * if no entry was inserted since, none of the key's can have been made
+ * (an expunged entry stays expunged, a merge or clear makes none), so the
+ * key is looked up again under the lock only when another was.
  */
 static int merge_insert(struct syncmap *map, struct merge_key *mk,
-			struct syncmap_entry *fresh, struct syncmap_value *nv)
+			struct syncmap_entry *fresh, struct syncmap_value *nv,
+			unsigned long seq)
 {
 	struct syncmap_table *head, *bigger = NULL;
 	struct syncmap_epoch *epoch;
-	struct syncmap_entry *e;
+	struct syncmap_entry *e = NULL;
 	unsigned int want;
 	bool due;
 
 	for (;;) {
 		spin_lock_bh(&map->lock);
-		rcu_read_lock();
-		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
-		rcu_read_unlock();
+		if (map->merge.nk_seq != seq) {
+			rcu_read_lock();
+			e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
+			rcu_read_unlock();
+		}
 		if (e) {
 			spin_unlock_bh(&map->lock);
 			if (bigger)
@@ -468,6 +483,8 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 	RCU_INIT_POINTER(fresh->p, nv);
 	syncmap_entry_live_add(fresh, 1);
 	nk_insert_locked(map, head, mk_hash(map, mk, head), fresh);
+	/* After the entry's slot: pairs with merge_seq(). */
+	smp_store_release(&map->merge.nk_seq, map->merge.nk_seq + 1);
 	WRITE_ONCE(map->merge.nk_count, map->merge.nk_count + 1);
 	WRITE_ONCE(map->new_keys, map->new_keys + 1);
 	due = merge_due_locked(map);
@@ -491,9 +508,11 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 {
 	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_value *p;
+	unsigned long seq;
 	int ret;
 
 	for (;;) {
+		seq = merge_seq(map);
 		rcu_read_lock();
 		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
 		if (e) {
@@ -515,7 +534,7 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 		rcu_read_unlock();
 		ret = merge_entry_new(map, mk, &fresh);
 		if (!ret)
-			ret = merge_insert(map, mk, fresh, nv);
+			ret = merge_insert(map, mk, fresh, nv, seq);
 		if (!ret) {
 			*old = NULL;
 			return 0;
@@ -566,12 +585,14 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 	struct merge_key mk = { .key = key, .len = key_len };
 	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_value *nv = NULL, *p;
+	unsigned long seq;
 	int ret;
 
 	ret = merge_check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
 	for (;;) {
+		seq = merge_seq(map);
 		rcu_read_lock();
 		e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
 		p = e ? rcu_dereference(e->p) : NULL;
@@ -608,7 +629,7 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 		}
 		ret = merge_entry_new(map, &mk, &fresh);
 		if (!ret)
-			ret = merge_insert(map, &mk, fresh, nv);
+			ret = merge_insert(map, &mk, fresh, nv, seq);
 		if (!ret) {
 			fresh = NULL;
 			goto stored;

@@ -28,6 +28,10 @@ struct syncmap_health;
  *           last merge: as many as the read table holds ask for a merge.
  * @nk_count: entries in the new-keys tables not merged yet (written
  *            under the map's lock).
+ * @nk_seq: entries ever inserted into the new-keys tables: written under
+ *          the map's lock, released after the entry's slot.  A writer that
+ *          read it (acquire) before a look-up that found no entry finds
+ *          it unchanged under the lock if no entry was made since.
  * @cut_head: the head pushed by the last merge, whose @older still leads
  *            to the tables it merged (@cut_frozen) until @cut_gp has
  *            passed: NULL when no cut is pending (under the mutex).
@@ -39,6 +43,7 @@ struct syncmap_merge {
 	struct work_struct work;
 	atomic_long_t nk_hits;
 	u64 nk_count;
+	unsigned long nk_seq;
 	struct syncmap_table *cut_head;
 	struct syncmap_table *cut_frozen;
 	unsigned long cut_gp;
