@@ -35,6 +35,7 @@
 #include <linux/minmax.h>
 #include <linux/math64.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -1044,16 +1045,22 @@ void syncmap_merge_iter_start(struct syncmap *map, struct syncmap_iter *iter)
 /*
  * Offer the live entries of @t, which may be a head still taking
  * inserts: slots are read once, with acquire order (as nk_find()).
+ *
+ * The walk starts at a random slot, as Go's map iteration does.  From
+ * slot 0, a caller that deletes the first key it is offered (Go's
+ * AdversarialDelete) deletes the keys whose hashes are lowest, and the
+ * merges' tables, which keep the hash, pile the survivors into the upper
+ * slots: runs of hundreds of full slots for every miss to walk.
  */
 static int range_table(struct syncmap *map, struct syncmap_table *t,
 		       syncmap_range_fn fn, void *arg)
 {
+	unsigned int n, i = get_random_u32_below(t->mask + 1);
 	struct syncmap_entry *e;
 	struct syncmap_value *v;
-	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; i <= t->mask && !ret; i++) {
+	for (n = 0; n <= t->mask && !ret; n++, i = (i + 1) & t->mask) {
 		/* Pairs with nk_insert_locked()'s release. */
 		e = syncmap_slot_entry(smp_load_acquire(&t->slots[i].word));
 		v = NULL;
