@@ -138,6 +138,20 @@ static struct syncmap_entry *nk_find(const struct syncmap_table *t, u32 hash,
 	}
 }
 
+/*
+ * Ask for a merge.  Once one is due, every new key or hit asks until it
+ * runs: queue_work() of a pending work would do nothing, but only after
+ * an atomic test-and-set on a line the worker writes.  A caller that sees
+ * the work pending changed the chain before looking (under the lock, or
+ * with a fully ordered atomic), and the worker clears the bit before it
+ * runs, so the merge still sees that change.
+ */
+static void merge_queue(struct syncmap *map)
+{
+	if (!work_pending(&map->merge.work))
+		syncmap_queue_work(&map->merge.work);
+}
+
 static bool entry_expunged(struct syncmap_entry *e)
 {
 	return rcu_access_pointer(e->p) == SYNCMAP_EXPUNGED;
@@ -162,7 +176,7 @@ static noinline struct syncmap_entry *chain_find(struct syncmap *map,
 			merge_stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
 			hits = atomic_long_inc_return(&map->merge.nk_hits);
 			if (hits > max_t(long, read->count, MERGE_MIN))
-				syncmap_queue_work(&map->merge.work);
+				merge_queue(map);
 			return e;
 		}
 	}
@@ -493,7 +507,7 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 	if (bigger)
 		syncmap_table_free(bigger);
 	if (due)
-		syncmap_queue_work(&map->merge.work);
+		merge_queue(map);
 	return 0;
 }
 

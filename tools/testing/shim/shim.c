@@ -378,7 +378,8 @@ static void *worker(void *arg)
 		wq->head = w->next;
 		if (!wq->head)
 			wq->tail = &wq->head;
-		w->pending = false;	/* it may be queued again as it runs */
+		/* It may be queued again as it runs; work_pending() reads it. */
+		__atomic_store_n(&w->pending, false, __ATOMIC_RELEASE);
 		wq->running = w;
 		pthread_mutex_unlock(&wq->lock);
 		w->func(w);
@@ -417,7 +418,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 		pthread_mutex_unlock(&wq->lock);
 		return false;
 	}
-	work->pending = true;
+	__atomic_store_n(&work->pending, true, __ATOMIC_RELEASE);
 	/* Read without the lock by cancel_work_sync(). */
 	__atomic_store_n(&work->wq, wq, __ATOMIC_RELEASE);
 	work->next = NULL;
@@ -460,7 +461,7 @@ bool cancel_work_sync(struct work_struct *work)
 		*pp = work->next;
 		if (wq->tail == &work->next)
 			wq->tail = pp;
-		work->pending = false;
+		__atomic_store_n(&work->pending, false, __ATOMIC_RELEASE);
 		/* Counted as done, for flush_workqueue()'s arithmetic. */
 		wq->done++;
 		pthread_cond_broadcast(&wq->done_cond);

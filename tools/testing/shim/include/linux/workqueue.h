@@ -18,7 +18,7 @@ struct work_struct {
 	struct work_struct *next;
 	work_func_t func;
 	struct workqueue_struct *wq;	/* where last queued */
-	bool pending;			/* under its workqueue's lock */
+	bool pending;			/* written under its workqueue's lock */
 	bool canceling;			/* likewise: queue_work() refuses */
 };
 
@@ -40,6 +40,13 @@ struct workqueue_struct;
 struct workqueue_struct *shim_alloc_workqueue(const char *name);
 #define alloc_workqueue(fmt, flags, max_active, ...) shim_alloc_workqueue(fmt)
 bool queue_work(struct workqueue_struct *wq, struct work_struct *work);
+
+/* As the kernel's: whether queued and not started yet, without the lock. */
+static inline bool work_pending(const struct work_struct *work)
+{
+	return __atomic_load_n(&work->pending, __ATOMIC_ACQUIRE);
+}
+
 void flush_workqueue(struct workqueue_struct *wq);
 void destroy_workqueue(struct workqueue_struct *wq);
 /* As the kernel's: dequeue if pending, wait if running; true if pending. */
