@@ -870,6 +870,29 @@ static void merge_copy_table(struct syncmap_table *to, struct syncmap_table *t)
 }
 
 /* Put every table of a chain nobody can reach any more. */
+/*
+ * A new read table of @keep entries: those of @read and of the frozen
+ * chain from @frozen that are not expunged, hashed with hsiphash() if
+ * @secure.  NULL if it cannot be allocated.
+ */
+static struct syncmap_table *merge_build(struct syncmap *map,
+					 struct syncmap_table *read,
+					 struct syncmap_table *frozen,
+					 unsigned int keep, bool secure)
+{
+	struct syncmap_table *fresh, *t;
+
+	lockdep_assert_held(&map->mutex);
+	fresh = syncmap_table_new(map, keep);
+	if (!fresh)
+		return NULL;
+	fresh->secure = secure;
+	merge_copy_table(fresh, read);
+	for (t = frozen; t; t = rcu_dereference_protected(t->older, true))
+		merge_copy_table(fresh, t);
+	return fresh;
+}
+
 static void chain_put(struct syncmap_table *t)
 {
 	struct syncmap_table *next;
@@ -956,14 +979,18 @@ static int merge_run(struct syncmap *map, bool force,
 		keep += merge_expunge_table(t);
 	expunged = read->count + frozen_count - keep;
 
-	fresh = syncmap_table_new(map, keep);
+	fresh = merge_build(map, read, frozen, keep, READ_ONCE(map->flooded));
+	/*
+	 * Keys chosen to collide may have been spread over the read table
+	 * and the chain, each short enough, and meet only in this copy,
+	 * which then marks the map flooded: copy again with hsiphash().
+	 */
+	if (fresh && !fresh->secure && READ_ONCE(map->flooded)) {
+		syncmap_table_release(fresh);
+		fresh = merge_build(map, read, frozen, keep, true);
+	}
 	if (!fresh)
 		return -ENOMEM;
-	if (READ_ONCE(map->flooded))
-		fresh->secure = true;
-	merge_copy_table(fresh, read);
-	for (t = frozen; t; t = rcu_dereference_protected(t->older, true))
-		merge_copy_table(fresh, t);
 	copied_keys = fresh->count;
 
 	spin_lock_bh(&map->lock);
