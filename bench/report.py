@@ -54,6 +54,9 @@ HASHES = [
 DEFAULTS = {"duration_ms": "300", "sizes": "1024,100000,1000000",
             "passes": 2}
 
+# The plots' names: PREFIX-workloads.png, PREFIX-reuse.png (--plot-prefix).
+PLOT_PREFIX = "bench"
+
 PLATFORM_ORDER = ["uml", "tcg", "machine"]
 PLATFORM_NAME = {"uml": "UML", "tcg": "TCG", "machine": "machine"}
 PLATFORM_LONG = {
@@ -239,6 +242,8 @@ def gnuplot(script, png):
         return True
     except (OSError, subprocess.CalledProcessError) as e:
         print(f"report.py: gnuplot for {png} failed: {e}", file=sys.stderr)
+        if os.path.exists(png):
+            os.unlink(png)
         return False
 
 
@@ -246,7 +251,7 @@ def plot_workloads(plats, plots):
     """syncmap ÷ each peer per workload, one panel per platform and thread
     count, smallest size."""
     cols = columns_of(plats)
-    png = os.path.join(plots, "bench-workloads.png")
+    png = os.path.join(plots, f"{PLOT_PREFIX}-workloads.png")
     dats = []
     panels = []
     for n, (d, t) in enumerate(cols):
@@ -295,7 +300,7 @@ unset multiplot
 
 
 def plot_reuse(plats, plots):
-    png = os.path.join(plots, "bench-reuse.png")
+    png = os.path.join(plots, f"{PLOT_PREFIX}-reuse.png")
     dats = []
     panels = []
     for n, d in enumerate(plats):
@@ -778,7 +783,8 @@ def ratio_tables(plats, w):
                                             if x]))
                 w(f"| {wl} | {size:,} | " + " | ".join(cells) + " |")
         w("")
-    w("![syncmap ÷ peer per workload, per platform](bench-workloads.png)")
+    w("![syncmap ÷ peer per workload, per platform]"
+      f"({PLOT_PREFIX}-workloads.png)")
     w("")
 
 
@@ -971,7 +977,7 @@ def sweep_section(plats, w):
               f" | {median_stat(d, key, 'rebuilds') or 0:.0f} |")
         w("")
     if shown:
-        w("![key reuse sweep](bench-reuse.png)")
+        w(f"![key reuse sweep]({PLOT_PREFIX}-reuse.png)")
         w("")
 
 
@@ -1194,11 +1200,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--plots", required=True)
+    ap.add_argument("--plot-prefix", default="bench",
+                    help="the plots' file names start with this")
     ap.add_argument("--kernel", default="", help=argparse.SUPPRESS)
     ap.add_argument("--targets", metavar="FILE",
                     help="also write issue 14's targets table to FILE")
     ap.add_argument("results", nargs="+")
     a = ap.parse_args()
+    global PLOT_PREFIX
+    PLOT_PREFIX = a.plot_prefix
 
     by_platform = {}
     for path in a.results:
@@ -1237,7 +1247,8 @@ def main():
     # --- The analysis, written by hand beside this script ------------------
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "notes.md")
-    if os.path.exists(notes):
+    # The notes analyse the full run of docs/bench.md, not a partial one.
+    if os.path.exists(notes) and PLOT_PREFIX == "bench":
         with open(notes) as f:
             out.append(f.read().rstrip("\n"))
         w("")
@@ -1252,8 +1263,11 @@ def main():
     userspace_section(plats, w)
     running_section(w)
 
-    plot_workloads(plats, a.plots)
-    plot_reuse(plats, a.plots)
+    # A plot that could not be drawn (a run of a few workloads) is not shown.
+    for ok, name in ((plot_workloads(plats, a.plots), "workloads"),
+                     (plot_reuse(plats, a.plots), "reuse")):
+        if not ok:
+            out = [x for x in out if f"({PLOT_PREFIX}-{name}.png)" not in x]
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
     if a.targets:

@@ -221,5 +221,6 @@ done
 # 7. The report, from every platform's results.
 [ "$report" = none ] && exit 0
 "$SYNCMAP_ROOT/bench/report.py" --out "$report" --plots "$(dirname "$report")" \
+	--plot-prefix "$(basename "$report" .md)" \
 	"${results[@]}"
 say "wrote $report"
