@@ -22,6 +22,7 @@
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 struct syncmap;
@@ -53,6 +54,12 @@ struct syncmap_value {
 static inline bool syncmap_value_live(const struct syncmap_value *v)
 {
 	return v && v != SYNCMAP_EXPUNGED;
+}
+
+static inline bool syncmap_value_equal(const struct syncmap_value *v,
+				       const void *data, u32 len)
+{
+	return v->len == len && !memcmp(v->data, data, len);
 }
 
 /**
@@ -153,6 +160,94 @@ static inline bool syncmap_entry_cas(struct syncmap_entry *e,
 static inline void syncmap_entry_live_add(struct syncmap_entry *e, long n)
 {
 	atomic_long_add(n, &e->epoch->live);
+}
+
+/*
+ * Go's methods of an entry: the changes of @p its algorithm makes, each
+ * a loop of compare-and-exchange.  Callers hold rcu_read_lock() or, for
+ * syncmap_entry_try_expunge(), the map's mutex with no dirty table.
+ */
+/*
+ * Go's tryExpungeLocked(): a deleted entry (nil) becomes expunged; true if
+ * it is expunged.  A live entry is only read: a compare-and-exchange
+ * that fails still takes its cache line from every CPU that loads it.
+ */
+static inline bool syncmap_entry_try_expunge(struct syncmap_entry *e)
+{
+	struct syncmap_value *p = rcu_access_pointer(e->p);
+
+	while (!p) {
+		if (syncmap_entry_try_cmpxchg(e, &p, SYNCMAP_EXPUNGED))
+			return true;
+	}
+	return p == SYNCMAP_EXPUNGED;
+}
+
+/*
+ * Go's tryLoadOrStore(): false if the entry is expunged; else true, with
+ * *@loaded telling whether a live value was found (left in *@actual).
+ */
+static inline bool
+syncmap_entry_try_load_or_store(struct syncmap_entry *e,
+				struct syncmap_value *nv,
+				struct syncmap_value **actual, bool *loaded)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	for (;;) {
+		if (p == SYNCMAP_EXPUNGED)
+			return false;
+		if (p) {
+			*actual = p;
+			*loaded = true;
+			return true;
+		}
+		if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
+			syncmap_entry_live_add(e, 1);
+			*actual = nv;
+			*loaded = false;
+			return true;
+		}
+	}
+}
+
+/* Go's entry.delete(): the live value it removed, or NULL. */
+static inline struct syncmap_value *
+syncmap_entry_delete(struct syncmap_entry *e)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	while (syncmap_value_live(p)) {
+		if (syncmap_entry_try_cmpxchg(e, &p, NULL)) {
+			syncmap_entry_live_add(e, -1);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Go's tryCompareAndSwap() (@nv non-NULL) and the loop of CompareAndDelete
+ * (@nv NULL).  On success, the replaced value, with the entry's reference
+ * on it, for the caller to put once out of the read-side section; else
+ * NULL.
+ */
+static inline struct syncmap_value *
+syncmap_entry_compare_and_exchange(struct syncmap_entry *e, const void *old,
+				   u32 old_len, struct syncmap_value *nv)
+{
+	struct syncmap_value *p = rcu_dereference(e->p);
+
+	for (;;) {
+		if (!syncmap_value_live(p) ||
+		    !syncmap_value_equal(p, old, old_len))
+			return NULL;
+		if (syncmap_entry_try_cmpxchg(e, &p, nv))
+			break;
+	}
+	if (!nv)
+		syncmap_entry_live_add(e, -1);
+	return p;
 }
 
 #endif /* _SYNCMAP_ENTRY_H */

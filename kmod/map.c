@@ -452,12 +452,6 @@ static int copy_value(const struct syncmap_value *v, void *buf, u32 size,
 	return 1;
 }
 
-static bool value_equal(const struct syncmap_value *v, const void *data,
-			u32 len)
-{
-	return v->len == len && !memcmp(v->data, data, len);
-}
-
 /**
  * syncmap_load_rcu() - look a key up without copying its value
  * @map: the map.
@@ -603,22 +597,6 @@ free:
 }
 
 /*
- * Go's tryExpungeLocked(): a deleted entry (nil) becomes expunged; true if
- * it is expunged.  A live entry is only read: a compare-and-exchange
- * that fails still takes its cache line from every CPU that loads it.
- */
-static bool entry_try_expunge(struct syncmap_entry *e)
-{
-	struct syncmap_value *p = rcu_access_pointer(e->p);
-
-	while (!p) {
-		if (syncmap_entry_try_cmpxchg(e, &p, SYNCMAP_EXPUNGED))
-			return true;
-	}
-	return p == SYNCMAP_EXPUNGED;
-}
-
-/*
  * dirty_rebuild() into @dirty, whose slots hash as @read's: each entry
  * goes where it is in @read, which needs no hash.  Expunged entries are
  * copied too, then taken out one at a time, which leaves the probe
@@ -637,7 +615,7 @@ static void dirty_copy_slots(struct syncmap_table *dirty,
 		if (e) {
 			/* Same size and hash: the same slot, with its tag. */
 			dirty->slots[i] = read->slots[i];
-			if (entry_try_expunge(e))
+			if (syncmap_entry_try_expunge(e))
 				(*expunged)++;
 			else
 				refcount_inc(&e->ref);
@@ -705,7 +683,7 @@ static int dirty_rebuild(struct syncmap *map)
 		e = syncmap_table_entry(read, i);
 		if (!e)
 			continue;
-		if (entry_try_expunge(e)) {
+		if (syncmap_entry_try_expunge(e)) {
 			expunged++;
 		} else {
 			refcount_inc(&e->ref);
@@ -1211,34 +1189,6 @@ int syncmap_store(struct syncmap *map, const void *key, u32 key_len,
 EXPORT_SYMBOL_GPL(syncmap_store);
 
 /*
- * Go's tryLoadOrStore(): false if the entry is expunged; else true, with
- * *@loaded telling whether a live value was found (left in *@actual).
- */
-static bool entry_try_load_or_store(struct syncmap_entry *e,
-				    struct syncmap_value *nv,
-				    struct syncmap_value **actual,
-				    bool *loaded)
-{
-	struct syncmap_value *p = rcu_dereference(e->p);
-
-	for (;;) {
-		if (p == SYNCMAP_EXPUNGED)
-			return false;
-		if (p) {
-			*actual = p;
-			*loaded = true;
-			return true;
-		}
-		if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
-			syncmap_entry_live_add(e, 1);
-			*actual = nv;
-			*loaded = false;
-			return true;
-		}
-	}
-}
-
-/*
  * LoadOrStore with no value to store, its allocation having failed with
  * @err: a key with a live value is still loaded, as Go would, counting
  * Go's miss if only the dirty table held it.  Any other key would need
@@ -1330,7 +1280,7 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	hash = hash_for(map, read, hash, &secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
-	if (e && entry_try_load_or_store(e, nv, &actual, &loaded))
+	if (e && syncmap_entry_try_load_or_store(e, nv, &actual, &loaded))
 		goto done;
 	rcu_read_unlock();
 
@@ -1352,7 +1302,7 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 		actual = nv;
 	} else {
 		/* Cannot fail: the entry is in the dirty table now. */
-		entry_try_load_or_store(e, nv, &actual, &loaded);
+		syncmap_entry_try_load_or_store(e, nv, &actual, &loaded);
 		if (ret == FOUND_IN_DIRTY)
 			miss_locked(map, true);
 	}
@@ -1376,20 +1326,6 @@ out:
 	return loaded;
 }
 EXPORT_SYMBOL_GPL(syncmap_load_or_store);
-
-/* Go's entry.delete(): the live value it removed, or NULL. */
-static struct syncmap_value *entry_delete(struct syncmap_entry *e)
-{
-	struct syncmap_value *p = rcu_dereference(e->p);
-
-	while (syncmap_value_live(p)) {
-		if (syncmap_entry_try_cmpxchg(e, &p, NULL)) {
-			syncmap_entry_live_add(e, -1);
-			return p;
-		}
-	}
-	return NULL;
-}
 
 /*
  * The locked part of LoadAndDelete, for a key the amended read table
@@ -1484,7 +1420,7 @@ static struct syncmap_value *map_load_and_delete(struct syncmap *map,
 	if (unlikely(!e && READ_ONCE(read->amended)))
 		e = load_and_delete_missed(map, hash, read->secure, key,
 					   key_len, &limbo, &removed);
-	v = e ? entry_delete(e) : NULL;
+	v = e ? syncmap_entry_delete(e) : NULL;
 	rcu_read_unlock();
 	if (unlikely(limbo || removed))
 		retire_removed(map, limbo, removed);
@@ -1557,29 +1493,6 @@ int syncmap_delete(struct syncmap *map, const void *key, u32 key_len)
 EXPORT_SYMBOL_GPL(syncmap_delete);
 
 /*
- * Go's tryCompareAndSwap() (@nv non-NULL) and the loop of CompareAndDelete
- * (@nv NULL).  On success, the replaced value, with the entry's reference
- * on it, for the caller to put once out of the read-side section; else
- * NULL.
- */
-static struct syncmap_value *
-entry_compare_and_exchange(struct syncmap_entry *e, const void *old,
-			   u32 old_len, struct syncmap_value *nv)
-{
-	struct syncmap_value *p = rcu_dereference(e->p);
-
-	for (;;) {
-		if (!syncmap_value_live(p) || !value_equal(p, old, old_len))
-			return NULL;
-		if (syncmap_entry_try_cmpxchg(e, &p, nv))
-			break;
-	}
-	if (!nv)
-		syncmap_entry_live_add(e, -1);
-	return p;
-}
-
-/*
  * CompareAndSwap with no new value, its allocation having failed with
  * @err: a key whose value is not @old still fails to compare, as in Go,
  * counting Go's miss if only the dirty table held it.  A key that would
@@ -1596,7 +1509,7 @@ static int compare_and_swap_nomem(struct syncmap *map, const void *key,
 	rcu_read_lock();
 	map_lock(map);
 	cur = value_locked(map, key, key_len, &in_dirty);
-	if (cur && value_equal(cur, old, old_len))
+	if (cur && syncmap_value_equal(cur, old, old_len))
 		ret = err;
 	else if (in_dirty)
 		miss_locked(map, true);
@@ -1652,7 +1565,7 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	if (e)
 		cur = syncmap_entry_load(e);
-	if (e ? !cur || !value_equal(cur, old, old_len) :
+	if (e ? !cur || !syncmap_value_equal(cur, old, old_len) :
 		!READ_ONCE(read->amended)) {
 		stat_read_lookup(map, e);
 		rcu_read_unlock();
@@ -1687,7 +1600,8 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 		map_unlock(map);
 	}
 	if (e)
-		replaced = entry_compare_and_exchange(e, old, old_len, nv);
+		replaced = syncmap_entry_compare_and_exchange(e, old, old_len,
+							      nv);
 	rcu_read_unlock();
 	if (!replaced) {
 		syncmap_value_put(map, nv);
@@ -1728,7 +1642,8 @@ int syncmap_compare_and_delete(struct syncmap *map, const void *key,
 							old_len);
 	rcu_read_lock();
 	if (lookup_counting_miss(map, key, key_len, SYNCMAP_EV_READ_HITS, &e))
-		deleted = entry_compare_and_exchange(e, old, old_len, NULL);
+		deleted = syncmap_entry_compare_and_exchange(e, old, old_len,
+							     NULL);
 	rcu_read_unlock();
 	if (!deleted)
 		return 0;
@@ -2269,7 +2184,7 @@ int syncmap_compact(struct syncmap *map)
 	read = read_stable(map);
 	for (i = 0; i <= read->mask; i++) {
 		e = syncmap_table_entry(read, i);
-		if (e && !entry_try_expunge(e))
+		if (e && !syncmap_entry_try_expunge(e))
 			keep++;
 		if ((i & 1023) == 1023)
 			cond_resched();
