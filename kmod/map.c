@@ -21,10 +21,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "entry.h"
-#include "key_hash.h"
-#include "map.h"
-#include "table.h"
+#include "core.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -35,7 +32,7 @@
  * for lock_hold_max_ns (syncmap_time_lock_holds()).  Otherwise the stat
  * stays where it was, 0 after a reset.
  */
-static DEFINE_STATIC_KEY_FALSE(syncmap_lock_timing);
+DEFINE_STATIC_KEY_FALSE(syncmap_lock_timing);
 
 /**
  * syncmap_time_lock_holds() - time the maps' spinlock holds, or stop
@@ -55,16 +52,8 @@ void syncmap_time_lock_holds(bool on)
 }
 EXPORT_SYMBOL_GPL(syncmap_time_lock_holds);
 
-static void map_lock(struct syncmap *map)
-	__acquires(&map->lock)
-{
-	spin_lock_bh(&map->lock);
-	/* 0: this hold is not timed, even if timing starts before it ends. */
-	map->lock_taken_ns = static_branch_unlikely(&syncmap_lock_timing) ?
-			     local_clock() : 0;
-}
-
-static void map_lock_hold_end(struct syncmap *map)
+/* map_unlock() of a timed hold: record it if it is the longest. */
+void syncmap_lock_hold_end(struct syncmap *map)
 {
 	u64 held;
 
@@ -73,43 +62,6 @@ static void map_lock_hold_end(struct syncmap *map)
 	held = local_clock() - map->lock_taken_ns;
 	if (held > map->lock_hold_max_ns)
 		map->lock_hold_max_ns = held;
-}
-
-static void map_unlock(struct syncmap *map)
-	__releases(&map->lock)
-{
-	if (static_branch_unlikely(&syncmap_lock_timing))
-		map_lock_hold_end(map);
-	spin_unlock_bh(&map->lock);
-}
-
-static struct syncmap_table *read_locked(struct syncmap *map)
-	__must_hold(&map->lock)
-{
-	return rcu_dereference_protected(map->read,
-					 lockdep_is_held(&map->lock));
-}
-
-/*
- * The read table as seen by the holder of the mutex while the dirty table
- * is absent: only a promotion, which needs a dirty table, or a mutex holder
- * can replace it then.  It is written under the lock: the mutex alone
- * keeps it only while there is no dirty table to promote.
- */
-static struct syncmap_table *read_stable(struct syncmap *map)
-{
-	return rcu_dereference_protected(map->read,
-					 lockdep_is_held(&map->lock) ||
-					 (lockdep_is_held(&map->mutex) &&
-					  !READ_ONCE(map->dirty)));
-}
-
-/* Clear replaces the epoch holding both the mutex and the lock. */
-static struct syncmap_epoch *epoch_current(struct syncmap *map)
-{
-	return rcu_dereference_protected(map->epoch,
-					 lockdep_is_held(&map->mutex) ||
-					 lockdep_is_held(&map->lock));
 }
 
 /*
@@ -129,8 +81,8 @@ static struct syncmap_epoch *epoch_current(struct syncmap *map)
  * jhash(); a key's length decides its function, so one key always hashes
  * the same.
  */
-static noinline u32 key_hsiphash(const struct syncmap *map, const void *key,
-				 u32 key_len)
+noinline u32 syncmap_key_hsiphash(const struct syncmap *map, const void *key,
+				  u32 key_len)
 {
 	u32 w[4];
 
@@ -148,34 +100,10 @@ static noinline u32 key_hsiphash(const struct syncmap *map, const void *key,
 	return hsiphash(key, key_len, &map->hash_key);
 }
 
-static noinline u32 key_jhash_any(const struct syncmap *map, const void *key,
-				  u32 key_len)
+/* jhash() of a key of any length: out of line, for the lengths not inlined. */
+noinline u32 syncmap_jhash_any(const void *key, u32 key_len, u32 seed)
 {
-	return jhash(key, key_len, map->hash_seed);
-}
-
-/*
- * The hash of a key in a table whose @secure is given.  The key's words
- * are read with get_unaligned(), the values memcpy() gave: it would be a
- * call in a kernel built with -fno-builtin (User-Mode Linux).
- */
-static __always_inline u32 key_hash(const struct syncmap *map, bool secure,
-				    const void *key, u32 key_len)
-{
-	const u32 *w = key;
-
-	if (unlikely(secure))
-		return key_hsiphash(map, key, key_len);
-	switch (key_len) {
-	case 4:
-		return jhash_1word(get_unaligned(w), map->hash_seed);
-	case 8:
-		return jhash_2words(get_unaligned(w), get_unaligned(w + 1),
-				    map->hash_seed);
-	case 16:
-		return syncmap_jhash_4words(w, map->hash_seed);
-	}
-	return key_jhash_any(map, key, key_len);
+	return jhash(key, key_len, seed);
 }
 
 /**
@@ -214,51 +142,6 @@ u32 syncmap_key_hash(const struct syncmap *map, bool secure, const void *key,
 {
 	return key_hash(map, secure, key, key_len);
 }
-
-/*
- * The hash of a key in table @t, given @hash, its hash for a table whose
- * @secure was *@secure (a look-up of an earlier read table): a lock-free
- * path that loads the read pointer twice may see the hash switched.
- */
-static __always_inline u32 hash_for(const struct syncmap *map,
-				    const struct syncmap_table *t, u32 hash,
-				    bool *secure, const void *key,
-				    u32 key_len)
-{
-	if (likely(t->secure == *secure))
-		return hash;
-	*secure = t->secure;
-	return key_hash(map, *secure, key, key_len);
-}
-
-/*
- * The hash of a key in the map's tables now, given @hash, its hash for a
- * table whose @secure was @was (a lock-free look-up's).  Under the map's
- * lock or mutex: then the read and dirty tables hash as the map does.
- */
-static u32 hash_now(const struct syncmap *map, u32 hash, bool was,
-		    const void *key, u32 key_len)
-{
-	if (likely(was == map->secure))
-		return hash;
-	return key_hash(map, map->secure, key, key_len);
-}
-
-#define stat_inc(map, ev) this_cpu_inc((map)->pcpu->events[(ev)])
-
-/* Count one lock-free lookup of the read table. */
-static void stat_read_lookup(struct syncmap *map, bool hit)
-{
-	if (hit)
-		stat_inc(map, SYNCMAP_EV_READ_HITS);
-	else
-		stat_inc(map, SYNCMAP_EV_READ_MISSES);
-}
-
-/* The adaptive factor, in quarters: 1.0 by default, 0.25 to 8. */
-#define ADAPT_ONE	4
-#define ADAPT_MIN	1
-#define ADAPT_MAX	32
 
 /*
  * The adaptive rule (docs/observability.md): at each promotion by misses,
@@ -436,20 +319,6 @@ static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
 		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
 	else
 		memcpy(buf, v->data, v->len);
-}
-
-/* Copy a value out; a NULL @buf asks for nothing but its length. */
-static int copy_value(const struct syncmap_value *v, void *buf, u32 size,
-		      u32 *len)
-{
-	if (len)
-		*len = v->len;
-	if (!buf)
-		return 1;
-	if (v->len > size)
-		return -ERANGE;
-	memcpy(buf, v->data, v->len);
-	return 1;
 }
 
 /**
@@ -800,7 +669,7 @@ static void switch_to_hsiphash(struct syncmap *map)
 }
 
 /* Let go of the mutex, switching the hash first if a probe ran long. */
-static void map_mutex_unlock(struct syncmap *map)
+void syncmap_mutex_unlock(struct syncmap *map)
 {
 	lockdep_assert_held(&map->mutex);
 	/* Set under the lock by an insert that need not hold the mutex. */
@@ -813,12 +682,12 @@ static void map_mutex_unlock(struct syncmap *map)
  * After an insert made without the mutex: a probe that ran long asks the
  * mutex holder to switch the hash, so become one.
  */
-static void map_flood_check(struct syncmap *map)
+void syncmap_flood_check(struct syncmap *map)
 {
 	if (likely(!READ_ONCE(map->flooded)) || READ_ONCE(map->secure))
 		return;
 	mutex_lock(&map->mutex);
-	map_mutex_unlock(map);
+	syncmap_mutex_unlock(map);
 }
 
 enum syncmap_found {
@@ -991,9 +860,9 @@ static void find_or_insert_done(struct syncmap *map, bool mutexed,
 	if (fresh)
 		syncmap_entry_discard(map, fresh);
 	if (mutexed)
-		map_mutex_unlock(map);
+		syncmap_mutex_unlock(map);
 	else
-		map_flood_check(map);
+		syncmap_flood_check(map);
 }
 
 /*
@@ -1060,9 +929,9 @@ static int check_sizes(u32 key_len, u32 value_len)
 	return 0;
 }
 
-static struct syncmap_value *value_for_store(struct syncmap *map,
-					     const void *value, u32 len,
-					     int *err)
+struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
+					      const void *value, u32 len,
+					      int *err)
 {
 	/* The counter is signed; no map holds anywhere near S64_MAX bytes. */
 	u64 max = min_t(u64, map->max_bytes, S64_MAX);
@@ -1148,7 +1017,7 @@ int syncmap_swap(struct syncmap *map, const void *key, u32 key_len,
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
-	nv = value_for_store(map, value, value_len, &ret);
+	nv = syncmap_value_for_store(map, value, value_len, &ret);
 	if (!nv)
 		return ret;
 	ret = map_swap(map, key, key_len, nv, &old);
@@ -1269,7 +1138,7 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	}
 	rcu_read_unlock();
 
-	nv = value_for_store(map, value, value_len, &ret);
+	nv = syncmap_value_for_store(map, value, value_len, &ret);
 	if (!nv)
 		return load_or_store_nomem(map, key, key_len, buf, size, len,
 					   ret);
@@ -1573,7 +1442,7 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 	}
 	rcu_read_unlock();
 
-	nv = value_for_store(map, new, new_len, &ret);
+	nv = syncmap_value_for_store(map, new, new_len, &ret);
 	if (!nv)
 		return compare_and_swap_nomem(map, key, key_len, old, old_len,
 					      ret);
@@ -2076,7 +1945,7 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
 
 	stats->len = syncmap_len(map);
 	stats->entries = atomic_long_read(&map->entries);
-	/* The sum races with updates by design, as in value_for_store(). */
+	/* The sum races with updates by design (syncmap_value_for_store()). */
 	stats->bytes = data_race(percpu_counter_sum_positive(&map->bytes));
 }
 
@@ -2220,7 +2089,7 @@ int syncmap_compact(struct syncmap *map)
 	promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
 	map_unlock(map);
 	WRITE_ONCE(map->compactions, map->compactions + 1);
-	map_mutex_unlock(map);
+	syncmap_mutex_unlock(map);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(syncmap_compact);

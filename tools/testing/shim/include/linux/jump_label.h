@@ -10,6 +10,7 @@ struct static_key_false {
 };
 
 #define DEFINE_STATIC_KEY_FALSE(name)	struct static_key_false name = {}
+#define DECLARE_STATIC_KEY_FALSE(name)	extern struct static_key_false name
 #define static_branch_unlikely(key)	(atomic_read(&(key)->enabled) > 0)
 #define static_branch_inc(key)		atomic_inc(&(key)->enabled)
 #define static_branch_dec(key)		atomic_dec(&(key)->enabled)
