@@ -58,7 +58,7 @@ LIBS_c11 :=
 LIBS := $(LIBS_$(RCU)) -lpthread
 
 CORE := kmod/map.c kmod/engine_go.c kmod/engine_merge.c kmod/iter.c \
-	kmod/stats.c kmod/table.c kmod/entry.c
+	kmod/clear.c kmod/stats.c kmod/table.c kmod/entry.c
 SHIM := $(addprefix $(T)/shim/,shim.c kthread.c rcu-callbacks.c rcu-$(RCU).c)
 # Every KUnit suite of the project runs here too, but those that need a
 # real kernel (pipeline_test checks the loading of the module itself;
