@@ -88,7 +88,7 @@ int syncmap_clear(struct syncmap *map)
 	epoch = old_epoch;
 	map->misses = 0;
 	map->cycle_copied = 0;
-	map->clears++;
+	map->counters.clears++;
 	map_unlock(map);
 	syncmap_table_put(old_read);
 	syncmap_table_put(old_dirty);
@@ -179,8 +179,8 @@ int syncmap_compact(struct syncmap *map)
 	map_lock(map);
 	map->dirty = fresh;
 	syncmap_go_promote_locked(map, SYNCMAP_PROMOTE_COMPACT);
+	map->counters.compactions++;
 	map_unlock(map);
-	WRITE_ONCE(map->compactions, map->compactions + 1);
 	syncmap_mutex_unlock(map);
 	return 0;
 }

@@ -78,11 +78,11 @@ void syncmap_go_promote_locked(struct syncmap *map, int reason)
 	trace_promote(map, reason, dirty->count, map->misses);
 	if (reason == SYNCMAP_PROMOTE_MISSES) {
 		adapt_locked(map);
-		map->promotions_misses++;
+		map->counters.promotions_misses++;
 	} else if (reason == SYNCMAP_PROMOTE_RANGE) {
-		map->promotions_range++;
+		map->counters.promotions_range++;
 	} else {
-		map->promotions_compact++;
+		map->counters.promotions_compact++;
 	}
 	dirty->amended = false;
 	/* Publish the dirty table's slots before its pointer. */
@@ -307,11 +307,9 @@ publish:
 	map->dirty = dirty;
 	map->cycle_copied += copied;
 	trace_dirty_rebuild(map, copied, expunged);
-
-	/* syncmap_get_stats() reads these without the mutex. */
-	WRITE_ONCE(map->dirty_rebuilds, map->dirty_rebuilds + 1);
-	WRITE_ONCE(map->rebuild_copied, map->rebuild_copied + copied);
-	WRITE_ONCE(map->rebuild_expunged, map->rebuild_expunged + expunged);
+	map->counters.dirty_rebuilds++;
+	map->counters.rebuild_copied += copied;
+	map->counters.rebuild_expunged += expunged;
 	return 0;
 }
 
@@ -455,7 +453,7 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 			rcu_assign_pointer(fresh->p, nv);
 			syncmap_entry_live_add(fresh, 1);
 			syncmap_table_insert(map->dirty, hash, fresh);
-			WRITE_ONCE(map->new_keys, map->new_keys + 1);
+			map->counters.new_keys++;
 			*freshp = NULL;
 			*ep = fresh;
 			return INSERTED;

@@ -501,7 +501,7 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 	/* After the entry's slot: pairs with merge_seq(). */
 	smp_store_release(&map->merge.nk_seq, map->merge.nk_seq + 1);
 	WRITE_ONCE(map->merge.nk_count, map->merge.nk_count + 1);
-	WRITE_ONCE(map->new_keys, map->new_keys + 1);
+	map->counters.new_keys++;
 	due = merge_due_locked(map);
 	spin_unlock_bh(&map->lock);
 	if (bigger)
@@ -1003,15 +1003,14 @@ static int merge_run(struct syncmap *map, bool force,
 	WRITE_ONCE(map->merge.nk_count, map->merge.nk_count - frozen_count);
 	atomic_long_set(&map->merge.nk_hits, 0);
 	if (reason == MERGE_DUE)
-		map->promotions_misses++;
+		map->counters.promotions_misses++;
 	else if (reason == MERGE_WALK)
-		map->promotions_range++;
+		map->counters.promotions_range++;
 	else
-		map->promotions_compact++;
+		map->counters.promotions_compact++;
+	map->counters.rebuild_copied += copied_keys;
+	map->counters.rebuild_expunged += expunged;
 	spin_unlock_bh(&map->lock);
-	/* syncmap_get_stats() reads these without the mutex. */
-	WRITE_ONCE(map->rebuild_copied, map->rebuild_copied + copied_keys);
-	WRITE_ONCE(map->rebuild_expunged, map->rebuild_expunged + expunged);
 	syncmap_table_put(read);
 
 	/*
@@ -1180,8 +1179,11 @@ int syncmap_merge_compact(struct syncmap *map)
 
 	mutex_lock(&map->mutex);
 	ret = merge_run(map, true, MERGE_COMPACT);
-	if (!ret)
-		WRITE_ONCE(map->compactions, map->compactions + 1);
+	if (!ret) {
+		spin_lock_bh(&map->lock);
+		map->counters.compactions++;
+		spin_unlock_bh(&map->lock);
+	}
 	mutex_unlock(&map->mutex);
 	return ret;
 }
@@ -1217,7 +1219,7 @@ int syncmap_merge_clear(struct syncmap *map)
 	rcu_assign_pointer(map->epoch, epoch);
 	WRITE_ONCE(map->merge.nk_count, 0);
 	atomic_long_set(&map->merge.nk_hits, 0);
-	map->clears++;
+	map->counters.clears++;
 	spin_unlock_bh(&map->lock);
 	mutex_unlock(&map->mutex);
 	syncmap_table_put(old_read);

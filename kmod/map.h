@@ -55,6 +55,30 @@ struct syncmap_pcpu_stats {
 	u64 events[SYNCMAP_EV_NR];
 };
 
+/*
+ * The event counters a map keeps under its lock, beside the per-CPU ones:
+ * those of the algorithm's rarer steps (docs/counters.md names each).
+ * They only grow: syncmap_reset_stats() records them, and the sums of the
+ * per-CPU counters, as the base that syncmap_get_stats() subtracts.
+ */
+struct syncmap_counters {
+	u64 promotions_misses;
+	u64 promotions_range;
+	u64 promotions_compact;
+	u64 dirty_rebuilds;
+	u64 rebuild_copied;
+	u64 rebuild_expunged;
+	u64 new_keys;
+	u64 clears;
+	u64 compactions;
+};
+
+/* Every event counter of a map at one moment: a reset's base. */
+struct syncmap_counters_snapshot {
+	struct syncmap_counters counters;
+	u64 events[SYNCMAP_EV_NR];		/* the per-CPU ones, summed */
+};
+
 struct syncmap {
 	/*
 	 * Read mostly, by the lock-free paths: the first cache line, which
@@ -75,15 +99,13 @@ struct syncmap {
 	spinlock_t lock ____cacheline_aligned_in_smp;	/* see the top */
 	struct syncmap_table *dirty;		/* under lock */
 	u64 misses;				/* under lock */
-	u64 promotions_misses;			/* under lock */
-	u64 promotions_range;			/* under lock */
-	u64 promotions_compact;			/* under lock */
-	u64 clears;				/* under lock */
 	u64 lock_hold_max_ns;			/* under lock */
 	u64 lock_taken_ns;			/* under lock */
 	struct syncmap_policy policy;		/* under lock */
 	u64 cycle_copied;			/* under lock: see adapt_locked() */
-	struct syncmap_stats stats_base;	/* under lock: the last reset */
+	struct syncmap_counters counters;	/* under lock */
+	/* Under lock: the counters at the last syncmap_reset_stats(). */
+	struct syncmap_counters_snapshot reset_base;
 
 	/*
 	 * The tables hash with hsiphash() (see kmod/map.c): set with
@@ -96,11 +118,6 @@ struct syncmap {
 	bool dirty_frozen;			/* under lock */
 
 	struct mutex mutex;			/* see the top of this file */
-	u64 dirty_rebuilds;			/* under mutex */
-	u64 rebuild_copied;			/* under mutex */
-	u64 rebuild_expunged;			/* under mutex */
-	u64 new_keys;				/* under lock */
-	u64 compactions;			/* under mutex */
 
 	/*
 	 * Live entries are counted per epoch: clear starts a new one, so

@@ -19,90 +19,18 @@
 #include "core.h"
 #include "engine_merge.h"
 
-/* The counters a reset zeroes: events, not the algorithm's state. */
-static const size_t reset_fields[] = {
-	offsetof(struct syncmap_stats, promotions_misses),
-	offsetof(struct syncmap_stats, promotions_range),
-	offsetof(struct syncmap_stats, promotions_compact),
-	offsetof(struct syncmap_stats, dirty_rebuilds),
-	offsetof(struct syncmap_stats, rebuild_copied),
-	offsetof(struct syncmap_stats, rebuild_expunged),
-	offsetof(struct syncmap_stats, loads),
-	offsetof(struct syncmap_stats, read_hits),
-	offsetof(struct syncmap_stats, read_misses),
-	offsetof(struct syncmap_stats, dirty_hits),
-	offsetof(struct syncmap_stats, stores),
-	offsetof(struct syncmap_stats, new_keys),
-	offsetof(struct syncmap_stats, deletes),
-	offsetof(struct syncmap_stats, clears),
-	offsetof(struct syncmap_stats, compactions),
-};
-
-static u64 *stats_field(struct syncmap_stats *s, size_t off)
+/* The per-CPU event counters, summed while CPUs update them, by design. */
+static void events_sum(struct syncmap *map, u64 events[SYNCMAP_EV_NR])
 {
-	return (u64 *)((char *)s + off);
-}
+	int cpu, ev;
 
-/*
- * Every counter as counted since the map was created; *@base gets the
- * values of the last reset, read in the same critical section as the
- * algorithm's state.  That section comes first: a reset publishes its
- * sums under the lock, so the event counters, which only grow, are summed
- * here no lower than the base they are compared with.
- */
-static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
-		      struct syncmap_stats *base)
-{
-	struct syncmap_table *read;
-	int cpu;
-
-	memset(stats, 0, sizeof(*stats));
-	map_lock(map);
-	read = read_locked(map);
-	stats->misses = map->misses;
-	stats->read_len = read->count;
-	stats->amended = read->amended;
-	stats->dirty_present = !!map->dirty;
-	stats->dirty_len = map->dirty ? map->dirty->count : 0;
-	stats->promotions_misses = map->promotions_misses;
-	stats->promotions_range = map->promotions_range;
-	stats->promotions_compact = map->promotions_compact;
-	stats->clears = map->clears;
-	stats->lock_hold_max_ns = map->lock_hold_max_ns;
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		syncmap_merge_stats_locked(map, stats);
-	if (base)
-		*base = map->stats_base;
-	map_unlock(map);
-
+	memset(events, 0, sizeof(u64) * SYNCMAP_EV_NR);
 	for_each_possible_cpu(cpu) {
 		const struct syncmap_pcpu_stats *s = per_cpu_ptr(map->pcpu, cpu);
 
-		u64 hits = READ_ONCE(s->events[SYNCMAP_EV_LOAD_HITS]);
-		u64 misses = READ_ONCE(s->events[SYNCMAP_EV_LOAD_MISSES]);
-
-		/* A load counts its read hit or miss and nothing else. */
-		stats->loads += hits + misses;
-		stats->read_hits += hits +
-				    READ_ONCE(s->events[SYNCMAP_EV_READ_HITS]);
-		stats->read_misses +=
-			misses + READ_ONCE(s->events[SYNCMAP_EV_READ_MISSES]);
-		stats->dirty_hits += READ_ONCE(s->events[SYNCMAP_EV_DIRTY_HITS]);
-		stats->stores += READ_ONCE(s->events[SYNCMAP_EV_STORES]);
-		stats->deletes += READ_ONCE(s->events[SYNCMAP_EV_DELETES]);
+		for (ev = 0; ev < SYNCMAP_EV_NR; ev++)
+			events[ev] += READ_ONCE(s->events[ev]);
 	}
-
-	/* Written under the mutex; a torn-free snapshot is enough here. */
-	stats->dirty_rebuilds = READ_ONCE(map->dirty_rebuilds);
-	stats->rebuild_copied = READ_ONCE(map->rebuild_copied);
-	stats->rebuild_expunged = READ_ONCE(map->rebuild_expunged);
-	stats->new_keys = READ_ONCE(map->new_keys);
-	stats->compactions = READ_ONCE(map->compactions);
-
-	stats->len = syncmap_len(map);
-	stats->entries = atomic_long_read(&map->entries);
-	/* The sum races with updates by design (syncmap_value_for_store()). */
-	stats->bytes = data_race(percpu_counter_sum_positive(&map->bytes));
 }
 
 /**
@@ -120,16 +48,65 @@ static void stats_raw(struct syncmap *map, struct syncmap_stats *stats,
  */
 void syncmap_get_stats(struct syncmap *map, struct syncmap_stats *stats)
 {
-	struct syncmap_stats base;
-	unsigned int i;
+	struct syncmap_counters_snapshot base;
+	const struct syncmap_counters *was = &base.counters;
+	struct syncmap_counters now;
+	u64 ev[SYNCMAP_EV_NR];
+	struct syncmap_table *read;
+	int i;
 
-	stats_raw(map, stats, &base);
-	for (i = 0; i < ARRAY_SIZE(reset_fields); i++)
-		*stats_field(stats, reset_fields[i]) -=
-			*stats_field(&base, reset_fields[i]);
+	memset(stats, 0, sizeof(*stats));
+	map_lock(map);
+	read = read_locked(map);
+	stats->misses = map->misses;
+	stats->read_len = read->count;
+	stats->amended = read->amended;
+	stats->dirty_present = !!map->dirty;
+	stats->dirty_len = map->dirty ? map->dirty->count : 0;
+	stats->lock_hold_max_ns = map->lock_hold_max_ns;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		syncmap_merge_stats_locked(map, stats);
+	now = map->counters;
+	base = map->reset_base;
+	map_unlock(map);
+	/*
+	 * After the lock: a reset publishes its sums under it, so the
+	 * per-CPU counters, which only grow, are summed here no lower than
+	 * the base they are compared with.
+	 */
+	events_sum(map, ev);
+	for (i = 0; i < SYNCMAP_EV_NR; i++)
+		ev[i] -= base.events[i];
+
+	/* A load counts its read hit or miss and nothing else. */
+	stats->loads = ev[SYNCMAP_EV_LOAD_HITS] + ev[SYNCMAP_EV_LOAD_MISSES];
+	stats->read_hits = ev[SYNCMAP_EV_LOAD_HITS] + ev[SYNCMAP_EV_READ_HITS];
+	stats->read_misses = ev[SYNCMAP_EV_LOAD_MISSES] +
+			     ev[SYNCMAP_EV_READ_MISSES];
+	stats->dirty_hits = ev[SYNCMAP_EV_DIRTY_HITS];
+	stats->stores = ev[SYNCMAP_EV_STORES];
+	stats->deletes = ev[SYNCMAP_EV_DELETES];
+
+	stats->promotions_misses = now.promotions_misses -
+				   was->promotions_misses;
+	stats->promotions_range = now.promotions_range - was->promotions_range;
+	stats->promotions_compact = now.promotions_compact -
+				    was->promotions_compact;
 	stats->promotions = stats->promotions_misses +
 			    stats->promotions_range +
 			    stats->promotions_compact;
+	stats->dirty_rebuilds = now.dirty_rebuilds - was->dirty_rebuilds;
+	stats->rebuild_copied = now.rebuild_copied - was->rebuild_copied;
+	stats->rebuild_expunged = now.rebuild_expunged -
+				  was->rebuild_expunged;
+	stats->new_keys = now.new_keys - was->new_keys;
+	stats->clears = now.clears - was->clears;
+	stats->compactions = now.compactions - was->compactions;
+
+	stats->len = syncmap_len(map);
+	stats->entries = atomic_long_read(&map->entries);
+	/* The sum races with updates by design (syncmap_value_for_store()). */
+	stats->bytes = data_race(percpu_counter_sum_positive(&map->bytes));
 	stats->engine = map->engine;
 }
 EXPORT_SYMBOL_GPL(syncmap_get_stats);
@@ -149,20 +126,14 @@ EXPORT_SYMBOL_GPL(syncmap_get_stats);
  */
 void syncmap_reset_stats(struct syncmap *map)
 {
-	struct syncmap_stats raw;
-	unsigned int i;
+	u64 ev[SYNCMAP_EV_NR];
 
+	/* One reset at a time: a base never goes back to older sums. */
 	mutex_lock(&map->mutex);
-	stats_raw(map, &raw, NULL);
+	events_sum(map, ev);
 	map_lock(map);
-	/* The counters under the lock may have moved since stats_raw(). */
-	raw.promotions_misses = map->promotions_misses;
-	raw.promotions_range = map->promotions_range;
-	raw.promotions_compact = map->promotions_compact;
-	raw.clears = map->clears;
-	for (i = 0; i < ARRAY_SIZE(reset_fields); i++)
-		*stats_field(&map->stats_base, reset_fields[i]) =
-			*stats_field(&raw, reset_fields[i]);
+	map->reset_base.counters = map->counters;
+	memcpy(map->reset_base.events, ev, sizeof(ev));
 	map->lock_hold_max_ns = 0;
 	map_unlock(map);
 	mutex_unlock(&map->mutex);
