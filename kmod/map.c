@@ -1,23 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * syncmap: Go's sync.Map algorithm (the Go 1.20-1.23 read/dirty design).
+ * syncmap: the map's API, and what its engines share.
  *
- * Results and the algorithm's counters match Go's exactly; see
- * ../shared/reference/sync-map.md for the reference and docs/design.md
- * for how the locking was split so that no O(n) work and no allocation
- * ever happens under the spinlock that loads may take from softirq.
+ * The algorithm behind a map, its engine, is chosen when the map is
+ * created (map->engine): Go's sync.Map (kmod/engine_go.c, entry points in
+ * kmod/engine.h), or the merge engine, which never copies on the callers'
+ * path (kmod/engine_merge.c, kmod/engine_merge.h).  Each API function
+ * hands a merge map to the merge engine first thing; this file holds the
+ * API and, for Go's engine, what does not depend on it.  How a call goes:
+ *
+ *   syncmap_load(), syncmap_load_rcu(), syncmap_compare_and_delete()
+ *	look the key up here, in the read table, without a lock
+ *	(load_value(), lookup_counting_miss(): inline).  Only a miss in an
+ *	amended read table calls the engine (syncmap_go_load_missed()),
+ *	which looks in the dirty table under the lock and returns the
+ *	entry or NULL.  The value is copied out here.
+ *   syncmap_swap(), syncmap_store(), syncmap_load_or_store(),
+ *   syncmap_compare_and_swap()
+ *	check the sizes here and call the engine, which allocates the new
+ *	value (syncmap_value_for_store()), writes it and copies the value
+ *	out (copy_value()).
+ *   syncmap_load_and_delete(), syncmap_delete()
+ *	check the key here; the engine removes it and hands the value back.
+ *
+ * Also here: the hash (jhash() until a flood, then hsiphash()), the
+ * lock's hold timing, the map's creation and destruction and the test
+ * hooks.  Elsewhere: walks (kmod/iter.c), Clear and compaction
+ * (kmod/clear.c), statistics, health and policy (kmod/stats.c), the
+ * helpers all of these share (kmod/core.h), tables (kmod/table.c) and
+ * entries (kmod/entry.c).  docs/design.md says why the locking is split
+ * so that no O(n) work and no allocation ever happens under the spinlock
+ * that loads may take from softirq.
  */
 #include <linux/export.h>
 #include <linux/jhash.h>
 #include <linux/jump_label.h>
-#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/memcontrol.h>
 #include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -143,149 +166,6 @@ u32 syncmap_key_hash(const struct syncmap *map, bool secure, const void *key,
 {
 	return key_hash(map, secure, key, key_len);
 }
-
-/*
- * Go's Load: the read table without a lock, then the engine's locked
- * part, syncmap_go_load_missed().  The lock-free look-up counts one
- * per-CPU event, @hit_ev or @hit_ev + 1 (the matching miss event: enum
- * syncmap_event pairs them).  Inline: a read hit is this and key_hash().
- * True with *@found set if the key is there: a hit returns straight from
- * the table's loop.
- */
-static __always_inline bool
-lookup_counting_miss(struct syncmap *map, const void *key, u32 key_len,
-		     enum syncmap_event hit_ev, struct syncmap_entry **found)
-{
-	struct syncmap_table *read = rcu_dereference(map->read);
-	u32 hash = key_hash(map, read->secure, key, key_len);
-
-	if (likely(syncmap_table_find(read, hash, key, key_len, found))) {
-		stat_inc(map, hit_ev);
-		return true;
-	}
-	stat_inc(map, hit_ev + 1);
-	/* Not amended: the read table is complete, a miss is final (Go). */
-	if (!READ_ONCE(read->amended))
-		return false;
-	*found = syncmap_go_load_missed(map, read, hash, key, key_len);
-	return *found;
-}
-
-/*
- * The value a load finds, or NULL: the whole of syncmap_load_rcu() and
- * syncmap_load(), inlined into both.  Keys of 8 and 16 bytes get copies
- * of the look-up in which their length is a constant, as rhashtable's
- * callers get from their constant params: the hash and the key compare
- * are then straight-line code, with no test of the length.
- */
-static __always_inline struct syncmap_value *
-load_value(struct syncmap *map, const void *key, u32 key_len)
-{
-	const enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
-	struct syncmap_entry *e;
-	bool hit;
-
-	switch (key_len) {
-	case 8:
-		hit = lookup_counting_miss(map, key, 8, ev, &e);
-		break;
-	case 16:
-		hit = lookup_counting_miss(map, key, 16, ev, &e);
-		break;
-	default:
-		hit = lookup_counting_miss(map, key, key_len, ev, &e);
-	}
-	return hit ? syncmap_entry_load(e) : NULL;
-}
-
-/* Copy out a value known to fit: a one-word value as a word. */
-static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
-{
-	if (v->len == sizeof(u64))
-		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
-	else
-		memcpy(buf, v->data, v->len);
-}
-
-/**
- * syncmap_load_rcu() - look a key up without copying its value
- * @map: the map.
- * @key: the key.
- * @key_len: its length, at most %SYNCMAP_KEY_MAX.
- * @value: set to the value's bytes when found.
- * @len: set to the value's length when found.
- *
- * The value stays valid until the caller's rcu_read_unlock(); it may be
- * replaced in the map meanwhile.  Counts as a Load: a lookup that falls
- * through to the dirty table counts a miss and may promote it.
- *
- * Context: Process or softirq context, inside rcu_read_lock(); not hardirq
- * or NMI.  Takes and releases the map's softirq-safe spinlock when the key
- * is not in the read table and the dirty table may hold it.  Does not
- * sleep.
- * Return: 1 if found, 0 if absent, -E2BIG if @key_len is too long.
- */
-int syncmap_load_rcu(struct syncmap *map, const void *key, u32 key_len,
-		     const void **value, u32 *len)
-{
-	struct syncmap_value *v;
-
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "load outside rcu_read_lock()");
-	if (unlikely(key_len > SYNCMAP_KEY_MAX))
-		return -E2BIG;
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		return syncmap_merge_load_rcu(map, key, key_len, value, len);
-	v = load_value(map, key, key_len);
-	if (!v)
-		return 0;
-	*value = v->data;
-	*len = v->len;
-	return 1;
-}
-EXPORT_SYMBOL_GPL(syncmap_load_rcu);
-
-/**
- * syncmap_load() - copy out the value of a key
- * @map: the map.
- * @key: the key.
- * @key_len: its length, at most %SYNCMAP_KEY_MAX.
- * @buf: where to copy the value.
- * @size: size of @buf.
- * @len: set to the value's length when found, even if @buf is too small.
- *
- * The key is looked up once: a value too big for @buf is reported with
- * its size and the miss accounting of that lookup stands, as in Go.
- *
- * Context: Process or softirq context; not hardirq or NMI.  May take the
- * map's softirq-safe spinlock, as syncmap_load_rcu().  Does not sleep.
- * Return: 1 if found and copied, 0 if absent, -ERANGE if found but larger
- * than @size, -E2BIG if @key_len is too long.
- */
-int syncmap_load(struct syncmap *map, const void *key, u32 key_len,
-		 void *buf, u32 size, u32 *len)
-{
-	struct syncmap_value *v;
-	int ret = 0;
-
-	if (unlikely(key_len > SYNCMAP_KEY_MAX))
-		return -E2BIG;
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		return syncmap_merge_load(map, key, key_len, buf, size, len);
-	rcu_read_lock();
-	v = load_value(map, key, key_len);
-	if (v) {
-		*len = v->len;
-		if (v->len > size) {
-			ret = -ERANGE;
-		} else {
-			value_copy(buf, v);
-			ret = 1;
-		}
-	}
-	rcu_read_unlock();
-	return ret;
-}
-EXPORT_SYMBOL_GPL(syncmap_load);
 
 /*
  * A copy of @src that hashes with hsiphash(), holding a reference on each
@@ -434,6 +314,149 @@ full:
 	return NULL;
 }
 
+/* Copy out a value known to fit: a one-word value as a word. */
+static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
+{
+	if (v->len == sizeof(u64))
+		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
+	else
+		memcpy(buf, v->data, v->len);
+}
+
+/*
+ * Go's Load: the read table without a lock, then the engine's locked
+ * part, syncmap_go_load_missed().  The lock-free look-up counts one
+ * per-CPU event, @hit_ev or @hit_ev + 1 (the matching miss event: enum
+ * syncmap_event pairs them).  Inline: a read hit is this and key_hash().
+ * True with *@found set if the key is there: a hit returns straight from
+ * the table's loop.
+ */
+static __always_inline bool
+lookup_counting_miss(struct syncmap *map, const void *key, u32 key_len,
+		     enum syncmap_event hit_ev, struct syncmap_entry **found)
+{
+	struct syncmap_table *read = rcu_dereference(map->read);
+	u32 hash = key_hash(map, read->secure, key, key_len);
+
+	if (likely(syncmap_table_find(read, hash, key, key_len, found))) {
+		stat_inc(map, hit_ev);
+		return true;
+	}
+	stat_inc(map, hit_ev + 1);
+	/* Not amended: the read table is complete, a miss is final (Go). */
+	if (!READ_ONCE(read->amended))
+		return false;
+	*found = syncmap_go_load_missed(map, read, hash, key, key_len);
+	return *found;
+}
+
+/*
+ * The value a load finds, or NULL: the whole of syncmap_load_rcu() and
+ * syncmap_load(), inlined into both.  Keys of 8 and 16 bytes get copies
+ * of the look-up in which their length is a constant, as rhashtable's
+ * callers get from their constant params: the hash and the key compare
+ * are then straight-line code, with no test of the length.
+ */
+static __always_inline struct syncmap_value *
+load_value(struct syncmap *map, const void *key, u32 key_len)
+{
+	const enum syncmap_event ev = SYNCMAP_EV_LOAD_HITS;
+	struct syncmap_entry *e;
+	bool hit;
+
+	switch (key_len) {
+	case 8:
+		hit = lookup_counting_miss(map, key, 8, ev, &e);
+		break;
+	case 16:
+		hit = lookup_counting_miss(map, key, 16, ev, &e);
+		break;
+	default:
+		hit = lookup_counting_miss(map, key, key_len, ev, &e);
+	}
+	return hit ? syncmap_entry_load(e) : NULL;
+}
+
+/**
+ * syncmap_load_rcu() - look a key up without copying its value
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: set to the value's bytes when found.
+ * @len: set to the value's length when found.
+ *
+ * The value stays valid until the caller's rcu_read_unlock(); it may be
+ * replaced in the map meanwhile.  Counts as a Load: a lookup that falls
+ * through to the dirty table counts a miss and may promote it.
+ *
+ * Context: Process or softirq context, inside rcu_read_lock(); not hardirq
+ * or NMI.  Takes and releases the map's softirq-safe spinlock when the key
+ * is not in the read table and the dirty table may hold it.  Does not
+ * sleep.
+ * Return: 1 if found, 0 if absent, -E2BIG if @key_len is too long.
+ */
+int syncmap_load_rcu(struct syncmap *map, const void *key, u32 key_len,
+		     const void **value, u32 *len)
+{
+	struct syncmap_value *v;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "load outside rcu_read_lock()");
+	if (unlikely(key_len > SYNCMAP_KEY_MAX))
+		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_rcu(map, key, key_len, value, len);
+	v = load_value(map, key, key_len);
+	if (!v)
+		return 0;
+	*value = v->data;
+	*len = v->len;
+	return 1;
+}
+EXPORT_SYMBOL_GPL(syncmap_load_rcu);
+
+/**
+ * syncmap_load() - copy out the value of a key
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @buf: where to copy the value.
+ * @size: size of @buf.
+ * @len: set to the value's length when found, even if @buf is too small.
+ *
+ * The key is looked up once: a value too big for @buf is reported with
+ * its size and the miss accounting of that lookup stands, as in Go.
+ *
+ * Context: Process or softirq context; not hardirq or NMI.  May take the
+ * map's softirq-safe spinlock, as syncmap_load_rcu().  Does not sleep.
+ * Return: 1 if found and copied, 0 if absent, -ERANGE if found but larger
+ * than @size, -E2BIG if @key_len is too long.
+ */
+int syncmap_load(struct syncmap *map, const void *key, u32 key_len,
+		 void *buf, u32 size, u32 *len)
+{
+	struct syncmap_value *v;
+	int ret = 0;
+
+	if (unlikely(key_len > SYNCMAP_KEY_MAX))
+		return -E2BIG;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load(map, key, key_len, buf, size, len);
+	rcu_read_lock();
+	v = load_value(map, key, key_len);
+	if (v) {
+		*len = v->len;
+		if (v->len > size) {
+			ret = -ERANGE;
+		} else {
+			value_copy(buf, v);
+			ret = 1;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(syncmap_load);
+
 /**
  * syncmap_swap() - store a value and return the previous one
  * @map: the map.
@@ -467,6 +490,29 @@ int syncmap_swap(struct syncmap *map, const void *key, u32 key_len,
 			       len);
 }
 EXPORT_SYMBOL_GPL(syncmap_swap);
+
+/**
+ * syncmap_store() - set the value of a key
+ * @map: the map.
+ * @key: the key.
+ * @key_len: its length, at most %SYNCMAP_KEY_MAX.
+ * @value: the value.
+ * @value_len: its length, at most %SYNCMAP_VALUE_MAX.
+ *
+ * Context: Process context; may sleep.  Takes the map's mutex and its
+ * softirq-safe spinlock unless the key is in the read table.
+ * Return: 0, or -E2BIG, -ENOSPC or -ENOMEM with the map unchanged.
+ */
+int syncmap_store(struct syncmap *map, const void *key, u32 key_len,
+		  const void *value, u32 value_len)
+{
+	int ret = syncmap_swap(map, key, key_len, value, value_len, NULL, 0,
+			       NULL);
+
+	/* Whether there was a previous value does not matter here. */
+	return ret < 0 ? ret : 0;
+}
+EXPORT_SYMBOL_GPL(syncmap_store);
 
 /**
  * syncmap_load_or_store() - load a key's value, or store one if absent
@@ -538,29 +584,6 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 					   new, new_len);
 }
 EXPORT_SYMBOL_GPL(syncmap_compare_and_swap);
-
-/**
- * syncmap_store() - set the value of a key
- * @map: the map.
- * @key: the key.
- * @key_len: its length, at most %SYNCMAP_KEY_MAX.
- * @value: the value.
- * @value_len: its length, at most %SYNCMAP_VALUE_MAX.
- *
- * Context: Process context; may sleep.  Takes the map's mutex and its
- * softirq-safe spinlock unless the key is in the read table.
- * Return: 0, or -E2BIG, -ENOSPC or -ENOMEM with the map unchanged.
- */
-int syncmap_store(struct syncmap *map, const void *key, u32 key_len,
-		  const void *value, u32 value_len)
-{
-	int ret = syncmap_swap(map, key, key_len, value, value_len, NULL, 0,
-			       NULL);
-
-	/* Whether there was a previous value does not matter here. */
-	return ret < 0 ? ret : 0;
-}
-EXPORT_SYMBOL_GPL(syncmap_store);
 
 /**
  * syncmap_load_and_delete() - remove a key and return its value
