@@ -48,6 +48,7 @@ struct syncmap_value *syncmap_go_load_and_delete(struct syncmap *map,
  * Go's promotion: the dirty table becomes the read table.  @reason is one
  * of SYNCMAP_PROMOTE_* (kmod/trace.h).  Under the map's lock.
  */
-void syncmap_go_promote_locked(struct syncmap *map, int reason);
+void syncmap_go_promote_locked(struct syncmap *map, int reason)
+	__must_hold(&map->lock);
 
 #endif /* _SYNCMAP_ENGINE_H */

@@ -216,6 +216,7 @@ static void dirty_copy_slots(struct syncmap_table *dirty,
 	struct syncmap_entry *e;
 	unsigned int i;
 
+	lockdep_assert_held(&read->map->mutex);
 	for (i = 0; i <= read->mask; i++) {
 		e = syncmap_table_entry(read, i);
 		if (e) {
