@@ -1035,7 +1035,7 @@ def memory_timing_sections(plats, w):
           "seeded `jhash()` (fixed-length and inline for 8- and 16-byte "
           "keys, `jhash()` out of line for the others), and `hsiphash()`, "
           "to which a map switches once an insert probes too far (the "
-          "functions of `kmod/map.c`'s `key_hash()`, copied in the module); "
+          "functions of `kmod/core.h`'s `key_hash()`, copied in the module); "
           "rhashtable's `jhash2()` of the key's words; the locked tables' "
           "`hash_64()` (8-byte keys only: their wide-key tables use "
           "`jhash2()`); and `siphash()`, syncmap's hash until 3b326ff. Each "

@@ -2038,13 +2038,14 @@ out:
 }
 
 /*
- * The hash syncmap computes for a key, as kmod/map.c's key_hash() does:
+ * The hash syncmap computes for a key, as kmod/core.h's key_hash() does:
  * jhash() with the map's random seed (the fixed-length forms for 4-, 8-
  * and 16-byte keys inline, jhash() out of line for the others), and once
- * the map has seen a flood, hsiphash() (key_hsiphash(), out of line: 1,
- * 2 and 4 words, else the generic form).  Copied here because the map does
- * not export them, but for the 16-byte jhash, which kmod/key_hash.h holds
- * for both: keep the rest in step with kmod/map.c.
+ * the map has seen a flood, hsiphash() (syncmap_key_hsiphash() in
+ * kmod/map.c, out of line: 1, 2 and 4 words, else the generic form).
+ * Copied here because the map does not export them, but for the 16-byte
+ * jhash, which kmod/key_hash.h holds for both: keep the rest in step with
+ * kmod/core.h and kmod/map.c.
  */
 static noinline u32 map_jhash_any(const void *key, u32 key_len, u32 seed)
 {

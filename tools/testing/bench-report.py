@@ -155,7 +155,8 @@ def main():
     w("- Go: Go 1.19's own benchmarks, run from `/usr/lib/go-1.19/src/sync` "
       "as shipped, with `-test.cpu 1,2`, interleaved with the C runs.")
     w("- The C maps: **syncmap**, the kernel core (`kmod/map.c`, "
-      "`table.c`, `entry.c`) built unchanged over the userspace shim "
+      "`engine_go.c`, `table.c`, `entry.c` and the rest of variant.mk's "
+      "`CORE`) built unchanged over the userspace shim "
       "(liburcu memb, gcc -O2 -flto, the shim's debug checks off); "
       "**syncmap-merge**, the same core and calls on a map of the merge "
       "engine (`SYNCMAP_ENGINE_MERGE`: new keys wait in a table of their "
