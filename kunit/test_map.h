@@ -35,7 +35,7 @@ static inline struct syncmap *syncmap_test_map(struct kunit *test,
  * The engines a parameterised case runs on:
  * KUNIT_CASE_PARAM(f, syncmap_engine_gen_params).
  */
-static const u32 syncmap_test_engines[] = {
+static const u32 syncmap_test_engines[] __maybe_unused = {
 	SYNCMAP_ENGINE_GO,
 	SYNCMAP_ENGINE_MERGE,
 };
