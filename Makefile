@@ -15,7 +15,8 @@
 #                         uml-6.12 (User-Mode Linux: native speed, 1 CPU)
 #   make kunit [K=NAME]   only the KUnit suites, on uml-6.12 by default:
 #                         the fastest way to run them
-#   make torture          DURATION seconds (600) of torture and FUZZ_CALLS
+#   make torture          DURATION seconds (600) of torture, half on each
+#                         engine, and FUZZ_CALLS
 #                         (100000) ioctl fuzzer calls in the test kernel
 #   make kcsan            the VM test run on the test kernel with KCSAN
 #                         instead of KASAN, DURATION (120) s of torture

@@ -4,8 +4,8 @@
 #
 # The torture test (torture/syncmap_torture.c, loaded by step 20): its
 # kthreads and softirq readers on the default map (Go's engine), then on a
-# map of the merge engine, for SM_TORTURE_DURATION seconds each (make
-# torture; else a minute on the test kernel and a few seconds on the
+# map of the merge engine, SM_TORTURE_DURATION seconds in all, half each
+# (make torture; else a minute on the test kernels and a few seconds on the
 # others), with syncmap_hammer's processes on the same map through
 # /dev/syncmap, then the checks at quiescence and the fault pass.
 
@@ -18,6 +18,8 @@ if [ -z "$secs" ]; then
 	*)		secs=5 ;;
 	esac
 fi
+# Half for each engine.
+secs=$(((secs + 1) / 2))
 
 # torture NAME: SECS of the torture and the hammer on the named map, then
 # the checks at quiescence and the fault pass, on that map's engine.
