@@ -146,14 +146,20 @@ static void walks(struct kunit *test)
 	n = 0;
 	KUNIT_EXPECT_EQ(test, 0, syncmap_range(map, count_fn, &n));
 	KUNIT_EXPECT_EQ(test, 8, n);
-	/* Nothing new to merge but the one key: the next walk merges it. */
+	/*
+	 * Nothing new to merge but the one key: the next walk sees it in
+	 * the read table, merged by the walk itself or, if the workqueue
+	 * came first, by the worker (counted as a promotion by misses).
+	 */
 	n = 0;
 	syncmap_iter_start(map, &iter);
 	KUNIT_EXPECT_EQ(test, 0, syncmap_iter_next(&iter, count_fn, &n));
 	syncmap_iter_stop(&iter);
 	KUNIT_EXPECT_EQ(test, 8, n);
 	syncmap_get_stats(map, &st);
-	KUNIT_EXPECT_EQ(test, 2ULL, st.promotions_range);
+	KUNIT_EXPECT_EQ(test, 8ULL, st.read_len);
+	KUNIT_EXPECT_GE(test, st.promotions_range, 1ULL);
+	KUNIT_EXPECT_EQ(test, 2ULL, st.promotions);
 }
 
 /*
