@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "core.h"
 #include "entry.h"
 #include "key_hash.h"
 #include "map.h"
@@ -342,36 +343,6 @@ static int merge_copy(const void *data, u32 data_len, void *buf, u32 size,
 	return 1;
 }
 
-static bool merge_value_equal(const struct syncmap_value *v, const void *data,
-			      u32 len)
-{
-	return v->len == len && !memcmp(v->data, data, len);
-}
-
-/* A new value within the map's byte limit, as kmod/map.c's stores make. */
-static struct syncmap_value *merge_value_new(struct syncmap *map,
-					     const void *value, u32 len,
-					     int *err)
-{
-	u64 max = min_t(u64, map->max_bytes, S64_MAX);
-	size_t size = syncmap_value_size(len);
-	struct syncmap_value *v;
-
-	if (max && max < size)
-		goto full;
-	/* Summing races with other CPUs' updates by design (percpu_counter). */
-	if (max && data_race(__percpu_counter_compare(&map->bytes, max - size,
-						      SYNCMAP_VALUE_MAX)) > 0)
-		goto full;
-	v = syncmap_value_new(map, value, len);
-	if (!v)
-		*err = -ENOMEM;
-	return v;
-full:
-	*err = -ENOSPC;
-	return NULL;
-}
-
 /* An entry for a new key, made before any lock, or an error. */
 static int merge_entry_new(struct syncmap *map, const struct merge_key *mk,
 			   struct syncmap_entry **fresh)
@@ -574,7 +545,7 @@ int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 	ret = merge_check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
-	nv = merge_value_new(map, value, value_len, &ret);
+	nv = syncmap_value_for_store(map, value, value_len, &ret);
 	if (!nv)
 		return ret;
 	ret = merge_swap_value(map, &mk, nv, &old);
@@ -635,7 +606,7 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 		if (e && p == SYNCMAP_EXPUNGED)
 			continue;
 		if (!nv) {
-			nv = merge_value_new(map, value, value_len, &ret);
+			nv = syncmap_value_for_store(map, value, value_len, &ret);
 			if (!nv)
 				goto nomem;
 			/* A deleted entry takes it; a new key's insert looks again. */
@@ -747,7 +718,7 @@ static struct syncmap_value *merge_cmpxchg(struct syncmap *map,
 			break;
 		p = rcu_dereference(e->p);
 		while (syncmap_value_live(p) &&
-		       merge_value_equal(p, old, old_len)) {
+		       syncmap_value_equal(p, old, old_len)) {
 			if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
 				if (!nv)
 					syncmap_entry_live_add(e, -1);
@@ -773,7 +744,7 @@ static bool merge_value_is(struct syncmap *map, struct merge_key *mk,
 	rcu_read_lock();
 	e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
 	p = e ? syncmap_entry_load(e) : NULL;
-	ret = p && merge_value_equal(p, old, old_len);
+	ret = p && syncmap_value_equal(p, old, old_len);
 	rcu_read_unlock();
 	return ret;
 }
@@ -793,7 +764,7 @@ int syncmap_merge_compare_and_swap(struct syncmap *map, const void *key,
 	/* Without allocating, a value that is not @old fails at once. */
 	if (!merge_value_is(map, &mk, old, old_len))
 		return 0;
-	nv = merge_value_new(map, new, new_len, &ret);
+	nv = syncmap_value_for_store(map, new, new_len, &ret);
 	if (!nv)
 		return merge_value_is(map, &mk, old, old_len) ? ret : 0;
 	replaced = merge_cmpxchg(map, &mk, old, old_len, nv);
