@@ -168,6 +168,35 @@ static inline void stat_read_lookup(struct syncmap *map, bool hit)
 struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
 					      const void *value, u32 len,
 					      int *err);
+/* A new key's entry holding its first value, or NULL with *@err. */
+struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
+					      const void *key, u32 key_len,
+					      const void *value, u32 len,
+					      int *err);
+
+/*
+ * The value a Swap or LoadOrStore stores.  For a key that is likely new
+ * (@new_key: the read table lacks it), it is embedded in the key's new
+ * entry, returned in *@fresh (entry.h); otherwise, or if a limit leaves
+ * no room for a new entry, a value on its own, and any entry is made
+ * later without one (the key may be present after all).  NULL, with
+ * *@err (-ENOSPC past a limit, else -ENOMEM), if neither can be had.
+ */
+static inline struct syncmap_value *
+syncmap_value_to_store(struct syncmap *map, bool new_key, const void *key,
+		       u32 key_len, const void *value, u32 len,
+		       struct syncmap_entry **fresh, int *err)
+{
+	if (new_key) {
+		*fresh = syncmap_entry_for_store(map, key, key_len, value, len,
+						 err);
+		if (*fresh)
+			return syncmap_entry_first(*fresh);
+		if (*err != -ENOSPC)
+			return NULL;
+	}
+	return syncmap_value_for_store(map, value, len, err);
+}
 
 /* Copy a value out; a NULL @buf asks for nothing but its length. */
 static inline int copy_value(const struct syncmap_value *v, void *buf,

@@ -366,7 +366,7 @@ static int entry_prepare(struct syncmap *map, const void *key, u32 key_len,
 	if (map->max_entries &&
 	    atomic_long_read(&map->entries) >= map->max_entries)
 		return -ENOSPC;
-	*fresh = syncmap_entry_new(map, NULL, key, key_len);
+	*fresh = syncmap_entry_new(map, key, key_len);
 	return *fresh ? 0 : -ENOMEM;
 }
 
@@ -490,19 +490,23 @@ static void find_or_insert_done(struct syncmap *map, bool mutexed,
 }
 
 /*
- * Go's Swap.  On success *@old holds the previous live value, with the
- * entry's reference on it passed to the caller, or NULL.
+ * Go's Swap of @value.  On success *@old holds the previous live value,
+ * with the entry's reference on it passed to the caller, or NULL.
  */
 static int map_swap(struct syncmap *map, const void *key, u32 key_len,
-		    struct syncmap_value *nv, struct syncmap_value **old)
+		    const void *value, u32 value_len,
+		    struct syncmap_value **old)
 {
 	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_table *read;
-	struct syncmap_value *p;
+	struct syncmap_value *nv, *p;
 	bool secure, mutexed = false;
 	u32 hash;
 	int ret;
 
+	nv = syncmap_value_for_store(map, value, value_len, &ret);
+	if (!nv)
+		return ret;
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
 	secure = read->secure;
@@ -523,9 +527,20 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	}
 	rcu_read_unlock();
 
-	/* Likely a new key: its entry before the lock (NULL: made later). */
-	if (!e)
-		entry_prepare(map, key, key_len, &fresh);
+	/*
+	 * Likely a new key: its entry before the lock, holding the value in
+	 * the same object if it can be had (else made later, without).  The
+	 * value was allocated first so that a Swap of a key the read table
+	 * has, the common case, allocates once and looks up once.
+	 */
+	if (!e) {
+		fresh = syncmap_entry_for_store(map, key, key_len, value,
+						value_len, &ret);
+		if (fresh) {
+			syncmap_value_discard(map, nv);
+			nv = syncmap_entry_first(fresh);
+		}
+	}
 	map_lock(map);
 	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
 				    &fresh, &mutexed, &e);
@@ -539,6 +554,8 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 			syncmap_entry_live_add(e, 1);
 	}
 	map_unlock(map);
+	if (ret < 0)
+		syncmap_value_put(map, nv);
 	find_or_insert_done(map, mutexed, fresh);
 	if (ret < 0)
 		return ret;
@@ -581,17 +598,12 @@ int syncmap_go_swap(struct syncmap *map, const void *key, u32 key_len,
 		    const void *value, u32 value_len,
 		    void *buf, u32 size, u32 *len)
 {
-	struct syncmap_value *nv, *old;
+	struct syncmap_value *old;
 	int ret;
 
-	nv = syncmap_value_for_store(map, value, value_len, &ret);
-	if (!nv)
+	ret = map_swap(map, key, key_len, value, value_len, &old);
+	if (ret)
 		return ret;
-	ret = map_swap(map, key, key_len, nv, &old);
-	if (ret) {
-		syncmap_value_put(map, nv);
-		return ret;
-	}
 	stat_inc(map, SYNCMAP_EV_STORES);
 	if (!old)
 		return 0;
@@ -656,7 +668,8 @@ int syncmap_go_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	}
 	rcu_read_unlock();
 
-	nv = syncmap_value_for_store(map, value, value_len, &ret);
+	nv = syncmap_value_to_store(map, !e, key, key_len, value,
+				    value_len, &fresh, &ret);
 	if (!nv)
 		return load_or_store_nomem(map, key, key_len, buf, size, len,
 					   ret);
@@ -672,7 +685,7 @@ int syncmap_go_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	/* Likely a new key: its entry before the lock (NULL: made later). */
-	if (!e)
+	if (!e && !fresh)
 		entry_prepare(map, key, key_len, &fresh);
 	map_lock(map);
 	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
@@ -703,6 +716,8 @@ done:
 	/* Still inside the read-side section: @actual cannot be freed. */
 	ret = copy_value(actual, buf, size, len);
 	rcu_read_unlock();
+	if (fresh)
+		syncmap_entry_discard(map, fresh);
 out:
 	if (loaded)
 		syncmap_value_put(map, nv);

@@ -352,7 +352,7 @@ static int merge_entry_new(struct syncmap *map, const struct merge_key *mk,
 	if (map->max_entries &&
 	    atomic_long_read(&map->entries) >= map->max_entries)
 		return -ENOSPC;
-	*fresh = syncmap_entry_new(map, NULL, mk->key, mk->len);
+	*fresh = syncmap_entry_new(map, mk->key, mk->len);
 	return *fresh ? 0 : -ENOMEM;
 }
 
@@ -486,13 +486,15 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 
 /*
  * Swap @nv in; *@old gets the previous live value, with the entry's
- * reference on it, or NULL.  0, or an error with nothing changed.
+ * reference on it, or NULL.  0, or an error with nothing changed.  A new
+ * key's entry is *@fresh if the caller made it, holding @nv.
  */
 static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 			    struct syncmap_value *nv,
+			    struct syncmap_entry *fresh,
 			    struct syncmap_value **old)
 {
-	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_entry *e;
 	struct syncmap_value *p;
 	unsigned long seq;
 	int ret;
@@ -533,6 +535,24 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 	}
 }
 
+/*
+ * Whether the read table holds the key's entry, not expunged: if not, the
+ * key is likely new.  Counts nothing: the look-up that does follows.
+ */
+static bool merge_in_read(struct syncmap *map, struct merge_key *mk)
+{
+	struct syncmap_table *read;
+	struct syncmap_entry *e;
+	bool found;
+
+	rcu_read_lock();
+	read = rcu_dereference(map->read);
+	found = syncmap_table_find(read, mk_hash(map, mk, read), mk->key,
+				   mk->len, &e) && !entry_expunged(e);
+	rcu_read_unlock();
+	return found;
+}
+
 /* syncmap_swap() of a merge map. */
 int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 		       const void *value, u32 value_len,
@@ -540,15 +560,17 @@ int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 {
 	struct merge_key mk = { .key = key, .len = key_len };
 	struct syncmap_value *nv, *old;
+	struct syncmap_entry *fresh = NULL;
 	int ret;
 
 	ret = merge_check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
-	nv = syncmap_value_for_store(map, value, value_len, &ret);
+	nv = syncmap_value_to_store(map, !merge_in_read(map, &mk), key,
+				    key_len, value, value_len, &fresh, &ret);
 	if (!nv)
 		return ret;
-	ret = merge_swap_value(map, &mk, nv, &old);
+	ret = merge_swap_value(map, &mk, nv, fresh, &old);
 	if (ret) {
 		syncmap_value_put(map, nv);
 		return ret;
@@ -606,7 +628,9 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 		if (e && p == SYNCMAP_EXPUNGED)
 			continue;
 		if (!nv) {
-			nv = syncmap_value_for_store(map, value, value_len, &ret);
+			nv = syncmap_value_to_store(map, !e, key, key_len,
+						    value, value_len, &fresh,
+						    &ret);
 			if (!nv)
 				goto nomem;
 			/* A deleted entry takes it; a new key's insert looks again. */

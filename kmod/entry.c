@@ -109,6 +109,15 @@ void *__syncmap_alloc(struct syncmap *map, size_t size)
 	return p;
 }
 
+static void syncmap_value_init(struct syncmap_value *v, const void *data,
+			       u32 len, unsigned int home)
+{
+	refcount_set(&v->ref, 1);
+	v->len = len;
+	v->home = home;
+	memcpy(v->data, data, len);
+}
+
 struct syncmap_value *syncmap_value_new(struct syncmap *map,
 					const void *data, u32 len)
 {
@@ -117,12 +126,34 @@ struct syncmap_value *syncmap_value_new(struct syncmap *map,
 	v = syncmap_alloc(map, syncmap_value_size(len));
 	if (!v)
 		return NULL;
-	refcount_set(&v->ref, 1);
-	v->len = len;
-	memcpy(v->data, data, len);
+	syncmap_value_init(v, data, len, 0);
 	percpu_counter_add_batch(&map->bytes, syncmap_value_size(len),
 				 SYNCMAP_VALUE_MAX);
 	return v;
+}
+
+/* A value on its own that was never published: no reader can see it. */
+void syncmap_value_discard(struct syncmap *map, struct syncmap_value *v)
+{
+	percpu_counter_add_batch(&map->bytes, -(s64)syncmap_value_size(v->len),
+				 SYNCMAP_VALUE_MAX);
+	kvfree(v);
+}
+
+/* The object @v's memory belongs to: @v, or the entry it is embedded in. */
+static void *syncmap_value_object(struct syncmap_value *v)
+{
+	return (void *)v - v->home * sizeof(u64);
+}
+
+/* The bytes charged for that object. */
+static size_t syncmap_value_object_size(struct syncmap_value *v)
+{
+	const struct syncmap_entry *home = syncmap_value_object(v);
+
+	if (likely(!v->home))
+		return syncmap_value_size(v->len);
+	return syncmap_entry_valued_size(home->key_len, v->len);
 }
 
 /* Off unless a test asked for it: then freed values are poisoned first. */
@@ -143,7 +174,7 @@ static void syncmap_value_poison(struct syncmap_value *v)
 	 * length stays, so such a reader copies no more than it would have.
 	 */
 	memset(v->data, POISON_FREE, v->len);
-	kvfree(v);
+	kvfree(syncmap_value_object(v));
 }
 
 static void syncmap_value_free_poisoned(struct rcu_head *head)
@@ -197,7 +228,9 @@ EXPORT_SYMBOL_NS_GPL(syncmap_poison_freed, SYNCMAP_TESTING);
  * critical section.  A value has no rcu_head: the pointer goes to the
  * kernel's per-CPU pages of pointers to free (kvfree_rcu_mightsleep(),
  * which may sleep to get such a page, or wait for the grace period
- * itself if none can be had).
+ * itself if none can be had).  An embedded value's memory is its entry's:
+ * both go then, the entry having been released (its reference on @v is
+ * the last to go but for those of the entries that held @v and of walks).
  *
  * Context: Process context; may sleep.  Not inside rcu_read_lock() and
  * no spinlock held: callers put the values they took out afterwards.
@@ -207,16 +240,35 @@ void syncmap_value_put(struct syncmap *map, struct syncmap_value *v)
 	might_sleep();
 	if (!refcount_dec_and_test(&v->ref))
 		return;
-	percpu_counter_add_batch(&map->bytes, -(s64)syncmap_value_size(v->len),
+	percpu_counter_add_batch(&map->bytes,
+				 -(s64)syncmap_value_object_size(v),
 				 SYNCMAP_VALUE_MAX);
 	if (static_branch_unlikely(&syncmap_poison_key))
 		syncmap_value_free_poisoned_rcu(v);
-	else
+	else if (likely(!v->home))
 		kvfree_rcu_mightsleep(v);
+	else
+		kvfree_rcu_mightsleep(syncmap_value_object(v));
 }
 
+static void syncmap_entry_init(struct syncmap *map, struct syncmap_entry *e,
+			       const void *key, u32 key_len)
+{
+	RCU_INIT_POINTER(e->p, NULL);
+	/* NULL: the inserter sets it, under the map's lock. */
+	e->epoch = NULL;
+	refcount_set(&e->ref, 1);
+	e->key_len = key_len;
+	e->first = 0;
+	memcpy(e->key, key, key_len);
+	atomic_long_inc(&map->entries);
+}
+
+/*
+ * An entry for @key with no value: its inserter stores one made on its
+ * own.  Its reference is its first table's.
+ */
 struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
-					struct syncmap_epoch *epoch,
 					const void *key, u32 key_len)
 {
 	struct syncmap_entry *e;
@@ -224,28 +276,56 @@ struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
 	e = syncmap_alloc(map, syncmap_entry_size(key_len));
 	if (!e)
 		return NULL;
-	RCU_INIT_POINTER(e->p, NULL);
-	/* NULL: the inserter sets it, under the map's lock. */
-	if (epoch)
-		refcount_inc(&epoch->ref);
-	e->epoch = epoch;
-	refcount_set(&e->ref, 1);
-	e->key_len = key_len;
-	memcpy(e->key, key, key_len);
-	atomic_long_inc(&map->entries);
+	syncmap_entry_init(map, e, key, key_len);
 	percpu_counter_add_batch(&map->bytes, syncmap_entry_size(key_len),
 				 SYNCMAP_VALUE_MAX);
+	return e;
+}
+
+/*
+ * An entry for @key and, in the same object, its first value, @len bytes
+ * of @value, which syncmap_entry_first() returns with one reference for
+ * the caller, as syncmap_value_new() would (entry.h says whose the memory
+ * is).
+ */
+struct syncmap_entry *syncmap_entry_new_valued(struct syncmap *map,
+					       const void *key, u32 key_len,
+					       const void *value, u32 len)
+{
+	size_t first = syncmap_entry_first_offset(key_len);
+	size_t size = syncmap_entry_valued_size(key_len, len);
+	struct syncmap_value *v;
+	struct syncmap_entry *e;
+
+	BUILD_BUG_ON(SYNCMAP_VALUE_MAX >= 1 << 24);
+	BUILD_BUG_ON(ALIGN(sizeof(*e) + SYNCMAP_KEY_MAX, sizeof(u64)) >=
+		     256 * sizeof(u64));
+	e = syncmap_alloc(map, size);
+	if (!e)
+		return NULL;
+	syncmap_entry_init(map, e, key, key_len);
+	e->first = first;
+	v = syncmap_entry_first(e);
+	syncmap_value_init(v, value, len, first / sizeof(u64));
+	/* The entry's reference on it, dropped when the entry is released. */
+	refcount_inc(&v->ref);
+	percpu_counter_add_batch(&map->bytes, size, SYNCMAP_VALUE_MAX);
 	return e;
 }
 
 static void syncmap_entry_release(struct syncmap *map, struct syncmap_entry *e)
 {
 	atomic_long_dec(&map->entries);
+	if (e->epoch)
+		syncmap_epoch_put(e->epoch);
+	if (e->first) {
+		/* The memory goes with the embedded value's last reference. */
+		syncmap_value_put(map, syncmap_entry_first(e));
+		return;
+	}
 	percpu_counter_add_batch(&map->bytes,
 				 -(s64)syncmap_entry_size(e->key_len),
 				 SYNCMAP_VALUE_MAX);
-	if (e->epoch)
-		syncmap_epoch_put(e->epoch);
 	kvfree(e);
 }
 

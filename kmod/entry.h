@@ -11,6 +11,18 @@
  * live dirty table), so the last put frees the entry at once: it needs
  * no rcu_head of its own.
  *
+ * A new key's entry is allocated with its first value in one object: the
+ * entry, the key, then the value (its "embedded" value), so a key read
+ * more than written finds its value on its entry's line.  The embedded
+ * value keeps the object's memory: the entry's own release (its last
+ * table's put, or the discard of an entry never published) only drops
+ * its reference on it, and the memory goes with the value's last
+ * reference, as a separate value's does.  An entry that took a later
+ * value frees it at once but keeps the first value's bytes until the
+ * entry goes.  An entry whose insert found the key present after all is
+ * discarded while its value may be stored in that key's entry: the value
+ * keeps the discarded entry's memory alive until it is replaced too.
+ *
  * An entry's value pointer @p has three states, as in Go's sync.Map:
  * a live value; NULL ("nil": deleted, and dirty is absent or holds the
  * entry); or SYNCMAP_EXPUNGED (deleted, dirty is present and does not
@@ -19,6 +31,7 @@
 #ifndef _SYNCMAP_ENTRY_H
 #define _SYNCMAP_ENTRY_H
 
+#include <linux/align.h>
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -30,8 +43,11 @@ struct syncmap;
 /**
  * struct syncmap_value - an immutable value
  * @ref: one reference for the entry that points at it, one per walk
- *       that hands it to a callback.
- * @len: length of @data.
+ *       that hands it to a callback, and for an embedded value one for
+ *       the entry it is embedded in until that entry is released.
+ * @len: length of @data, at most SYNCMAP_VALUE_MAX.
+ * @home: for a value embedded in an entry, its offset from the entry's
+ *        start in 8-byte words; 0 for a value allocated on its own.
  * @data: the bytes.
  *
  * No rcu_head: the last put frees the value with the headless
@@ -41,7 +57,8 @@ struct syncmap;
  */
 struct syncmap_value {
 	refcount_t ref;
-	u32 len;
+	u32 len : 24;
+	u32 home : 8;
 	u8 data[];
 };
 
@@ -82,16 +99,20 @@ struct syncmap_epoch {
  * @epoch: the epoch that counts this entry's liveness.
  * @ref: tables (read, dirty, retired, limbo) whose slots point at the
  *       entry.  Dropped only after a grace period (see the top).
- * @key_len: length of @key.
+ * @key_len: length of @key, at most SYNCMAP_KEY_MAX.
+ * @first: the offset of the embedded value from the entry's start, in
+ *         bytes; 0 for an entry made without one.
  * @key: the bytes of the key, immutable.
  *
- * 24 bytes and the key: an 8-byte key's entry is 32 bytes, one line.
+ * 24 bytes and the key, then the embedded value at the next multiple of
+ * 8: an 8-byte key and value take 48 bytes, one line.
  */
 struct syncmap_entry {
 	struct syncmap_value __rcu *p;
 	struct syncmap_epoch *epoch;
 	refcount_t ref;
-	u32 key_len;
+	u16 key_len;
+	u16 first;
 	u8 key[];
 };
 
@@ -106,21 +127,45 @@ static inline size_t syncmap_value_size(u32 len)
 	return sizeof(struct syncmap_value) + len;
 }
 
+/* Where an entry's embedded value starts: after the key, word-aligned. */
+static inline size_t syncmap_entry_first_offset(u32 key_len)
+{
+	return ALIGN(syncmap_entry_size(key_len), sizeof(u64));
+}
+
+/* An entry with its embedded value of @len bytes. */
+static inline size_t syncmap_entry_valued_size(u32 key_len, u32 len)
+{
+	return syncmap_entry_first_offset(key_len) + syncmap_value_size(len);
+}
+
 void *syncmap_alloc(struct syncmap *map, size_t size);
 void *__syncmap_alloc(struct syncmap *map, size_t size);
 
 struct syncmap_value *syncmap_value_new(struct syncmap *map,
 					const void *data, u32 len);
 void syncmap_value_put(struct syncmap *map, struct syncmap_value *v);
+void syncmap_value_discard(struct syncmap *map, struct syncmap_value *v);
 
 struct syncmap_entry *syncmap_entry_new(struct syncmap *map,
-					struct syncmap_epoch *epoch,
 					const void *key, u32 key_len);
+struct syncmap_entry *syncmap_entry_new_valued(struct syncmap *map,
+					       const void *key, u32 key_len,
+					       const void *value, u32 len);
 void syncmap_entry_discard(struct syncmap *map, struct syncmap_entry *e);
 void syncmap_entry_put(struct syncmap_entry *e);
 
 struct syncmap_epoch *syncmap_epoch_new(struct syncmap *map);
 void syncmap_epoch_put(struct syncmap_epoch *epoch);
+
+/*
+ * The value made with @e, with the reference its maker holds (to store
+ * it or to put it), or NULL if @e was made without one.
+ */
+static inline struct syncmap_value *syncmap_entry_first(struct syncmap_entry *e)
+{
+	return e->first ? (void *)e + e->first : NULL;
+}
 
 /* Load the entry's value; the caller holds rcu_read_lock(). */
 static inline struct syncmap_value *syncmap_entry_load(struct syncmap_entry *e)

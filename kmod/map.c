@@ -286,32 +286,64 @@ static int check_sizes(u32 key_len, u32 value_len)
 	return 0;
 }
 
-struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
-					      const void *value, u32 len,
-					      int *err)
+/* Whether @size more bytes stay within max_bytes: else -ENOSPC. */
+static __always_inline int bytes_room(struct syncmap *map, size_t size)
 {
 	/* The counter is signed; no map holds anywhere near S64_MAX bytes. */
 	u64 max = min_t(u64, map->max_bytes, S64_MAX);
-	size_t size = syncmap_value_size(len);
-	struct syncmap_value *v;
 
-	if (max && max < size)
-		goto full;
+	if (!max)
+		return 0;
+	if (max < size)
+		return -ENOSPC;
 	/*
 	 * Exact near the limit: the sum is taken when the estimate is close.
 	 * Summing reads the other CPUs' counts while they update them, as
 	 * percpu_counter is designed to (lib/percpu_counter.c).
 	 */
-	if (max && data_race(__percpu_counter_compare(&map->bytes, max - size,
-						      SYNCMAP_VALUE_MAX)) > 0)
-		goto full;
+	if (data_race(__percpu_counter_compare(&map->bytes, max - size,
+					       SYNCMAP_VALUE_MAX)) > 0)
+		return -ENOSPC;
+	return 0;
+}
+
+struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
+					      const void *value, u32 len,
+					      int *err)
+{
+	struct syncmap_value *v;
+	int ret;
+
+	ret = bytes_room(map, syncmap_value_size(len));
+	if (unlikely(ret)) {
+		*err = ret;
+		return NULL;
+	}
 	v = syncmap_value_new(map, value, len);
 	if (!v)
 		*err = -ENOMEM;
 	return v;
-full:
-	*err = -ENOSPC;
-	return NULL;
+}
+
+struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
+					      const void *key, u32 key_len,
+					      const void *value, u32 len,
+					      int *err)
+{
+	struct syncmap_entry *e;
+
+	if (map->max_entries &&
+	    atomic_long_read(&map->entries) >= map->max_entries) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	*err = bytes_room(map, syncmap_entry_valued_size(key_len, len));
+	if (*err)
+		return NULL;
+	e = syncmap_entry_new_valued(map, key, key_len, value, len);
+	if (!e)
+		*err = -ENOMEM;
+	return e;
 }
 
 /* Copy out a value known to fit: a one-word value as a word. */
