@@ -198,18 +198,34 @@ syncmap_value_to_store(struct syncmap *map, bool new_key, const void *key,
 	return syncmap_value_for_store(map, value, len, err);
 }
 
+/* Copy bytes out; a NULL @buf asks for nothing but their length. */
+static inline int copy_bytes(const void *data, u32 data_len, void *buf,
+			     u32 size, u32 *len)
+{
+	if (len)
+		*len = data_len;
+	if (!buf)
+		return 1;
+	if (data_len > size)
+		return -ERANGE;
+	memcpy(buf, data, data_len);
+	return 1;
+}
+
+/* Copy out a value known to fit: a one-word value as a word. */
+static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
+{
+	if (v->len == sizeof(u64))
+		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
+	else
+		memcpy(buf, v->data, v->len);
+}
+
 /* Copy a value out; a NULL @buf asks for nothing but its length. */
 static inline int copy_value(const struct syncmap_value *v, void *buf,
 			     u32 size, u32 *len)
 {
-	if (len)
-		*len = v->len;
-	if (!buf)
-		return 1;
-	if (v->len > size)
-		return -ERANGE;
-	memcpy(buf, v->data, v->len);
-	return 1;
+	return copy_bytes(v->data, v->len, buf, size, len);
 }
 
 #endif /* _SYNCMAP_CORE_H */

@@ -308,11 +308,7 @@ int syncmap_merge_load(struct syncmap *map, const void *key, u32 key_len,
 		if (v->len > size) {
 			ret = -ERANGE;
 		} else {
-			if (v->len == sizeof(u64))
-				put_unaligned(get_unaligned((const u64 *)v->data),
-					      (u64 *)buf);
-			else
-				memcpy(buf, v->data, v->len);
+			value_copy(buf, v);
 			ret = 1;
 		}
 	}
@@ -321,27 +317,6 @@ int syncmap_merge_load(struct syncmap *map, const void *key, u32 key_len,
 }
 
 /* ---- What writers share ---- */
-
-static int merge_check_sizes(u32 key_len, u32 value_len)
-{
-	if (key_len > SYNCMAP_KEY_MAX || value_len > SYNCMAP_VALUE_MAX)
-		return -E2BIG;
-	return 0;
-}
-
-/* Copy a value out; a NULL @buf asks for nothing but its length. */
-static int merge_copy(const void *data, u32 data_len, void *buf, u32 size,
-		      u32 *len)
-{
-	if (len)
-		*len = data_len;
-	if (!buf)
-		return 1;
-	if (data_len > size)
-		return -ERANGE;
-	memcpy(buf, data, data_len);
-	return 1;
-}
 
 /* An entry for a new key, made before any lock, or an error. */
 static int merge_entry_new(struct syncmap *map, const struct merge_key *mk,
@@ -563,9 +538,6 @@ int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 	struct syncmap_entry *fresh = NULL;
 	int ret;
 
-	ret = merge_check_sizes(key_len, value_len);
-	if (ret)
-		return ret;
 	nv = syncmap_value_to_store(map, !merge_in_read(map, &mk), key,
 				    key_len, value, value_len, &fresh, &ret);
 	if (!nv)
@@ -578,7 +550,7 @@ int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 	merge_stat_inc(map, SYNCMAP_EV_STORES);
 	if (!old)
 		return 0;
-	ret = merge_copy(old->data, old->len, buf, size, len);
+	ret = copy_value(old, buf, size, len);
 	syncmap_value_put(map, old);
 	return ret;
 }
@@ -596,9 +568,6 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 	unsigned long seq;
 	int ret;
 
-	ret = merge_check_sizes(key_len, value_len);
-	if (ret)
-		return ret;
 	for (;;) {
 		seq = merge_seq(map);
 		rcu_read_lock();
@@ -607,7 +576,7 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 		while (e && p != SYNCMAP_EXPUNGED) {
 			if (p) {
 				/* Loaded: a live value, copied in the section. */
-				ret = merge_copy(p->data, p->len, buf, size,
+				ret = copy_value(p, buf, size,
 						 len);
 				rcu_read_unlock();
 				if (nv)
@@ -656,7 +625,7 @@ stored:
 		syncmap_entry_discard(map, fresh);
 	merge_stat_inc(map, SYNCMAP_EV_STORES);
 	/* The value stored is the caller's: copy it from there. */
-	ret = merge_copy(value, value_len, buf, size, len);
+	ret = copy_bytes(value, value_len, buf, size, len);
 	return ret < 0 ? ret : 0;
 
 nomem:
@@ -665,7 +634,7 @@ nomem:
 	e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
 	p = e ? syncmap_entry_load(e) : NULL;
 	if (p) {
-		ret = merge_copy(p->data, p->len, buf, size, len);
+		ret = copy_value(p, buf, size, len);
 		if (ret > 0)
 			ret = 1;
 	}
@@ -716,7 +685,7 @@ int syncmap_merge_load_and_delete(struct syncmap *map, const void *key,
 	if (!v)
 		return 0;
 	/* A delete asks for nothing: no buffer, no length, 1. */
-	ret = merge_copy(v->data, v->len, buf, size, len);
+	ret = copy_value(v, buf, size, len);
 	syncmap_value_put(map, v);
 	return ret;
 }
@@ -782,9 +751,6 @@ int syncmap_merge_compare_and_swap(struct syncmap *map, const void *key,
 	struct syncmap_value *nv, *replaced;
 	int ret;
 
-	ret = merge_check_sizes(key_len, new_len);
-	if (ret)
-		return ret;
 	/* Without allocating, a value that is not @old fails at once. */
 	if (!merge_value_is(map, &mk, old, old_len))
 		return 0;

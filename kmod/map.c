@@ -346,15 +346,6 @@ struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
 	return e;
 }
 
-/* Copy out a value known to fit: a one-word value as a word. */
-static __always_inline void value_copy(void *buf, const struct syncmap_value *v)
-{
-	if (v->len == sizeof(u64))
-		put_unaligned(get_unaligned((const u64 *)v->data), (u64 *)buf);
-	else
-		memcpy(buf, v->data, v->len);
-}
-
 /*
  * Go's Load: the read table without a lock, then the engine's locked
  * part, syncmap_go_load_missed().  The lock-free look-up counts one
@@ -512,12 +503,12 @@ int syncmap_swap(struct syncmap *map, const void *key, u32 key_len,
 {
 	int ret;
 
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		return syncmap_merge_swap(map, key, key_len, value, value_len,
-					  buf, size, len);
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_swap(map, key, key_len, value, value_len,
+					  buf, size, len);
 	return syncmap_go_swap(map, key, key_len, value, value_len, buf, size,
 			       len);
 }
@@ -571,12 +562,12 @@ int syncmap_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 {
 	int ret;
 
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		return syncmap_merge_load_or_store(map, key, key_len, value,
-						   value_len, buf, size, len);
 	ret = check_sizes(key_len, value_len);
 	if (ret)
 		return ret;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_load_or_store(map, key, key_len, value,
+						   value_len, buf, size, len);
 	return syncmap_go_load_or_store(map, key, key_len, value, value_len,
 					buf, size, len);
 }
@@ -606,12 +597,12 @@ int syncmap_compare_and_swap(struct syncmap *map, const void *key,
 {
 	int ret;
 
-	if (map->engine == SYNCMAP_ENGINE_MERGE)
-		return syncmap_merge_compare_and_swap(map, key, key_len, old,
-						      old_len, new, new_len);
 	ret = check_sizes(key_len, new_len);
 	if (ret)
 		return ret;
+	if (map->engine == SYNCMAP_ENGINE_MERGE)
+		return syncmap_merge_compare_and_swap(map, key, key_len, old,
+						      old_len, new, new_len);
 	return syncmap_go_compare_and_swap(map, key, key_len, old, old_len,
 					   new, new_len);
 }
