@@ -159,13 +159,21 @@ static bool entry_expunged(struct syncmap_entry *e)
 }
 
 /*
+ * The look-up events of merge_find(): a call's second look-up, after an
+ * allocation, counts nothing (the first counted the call's).
+ */
+#define MERGE_EV_NONE	SYNCMAP_EV_NR
+
+/*
  * The key's entry in the chain that is not expunged, or NULL.  Inside
- * rcu_read_lock().  Counts a new-keys hit: as many as the read table
- * (@read) holds ask for a merge, as Go's misses ask for a promotion.
+ * rcu_read_lock().  Counts a new-keys hit unless @count is false: as many
+ * as the read table (@read) holds ask for a merge, as Go's misses ask
+ * for a promotion.
  */
 static noinline struct syncmap_entry *chain_find(struct syncmap *map,
 						 const struct syncmap_table *read,
-						 struct merge_key *mk)
+						 struct merge_key *mk,
+						 bool count)
 {
 	struct syncmap_table *t;
 	struct syncmap_entry *e;
@@ -174,6 +182,8 @@ static noinline struct syncmap_entry *chain_find(struct syncmap *map,
 	for (t = rcu_dereference(map->nk); t; t = rcu_dereference(t->older)) {
 		e = nk_find(t, mk_hash(map, mk, t), mk->key, mk->len);
 		if (e && !entry_expunged(e)) {
+			if (!count)
+				return e;
 			merge_stat_inc(map, SYNCMAP_EV_DIRTY_HITS);
 			hits = atomic_long_inc_return(&map->merge.nk_hits);
 			if (hits > max_t(long, read->count, MERGE_MIN))
@@ -187,7 +197,8 @@ static noinline struct syncmap_entry *chain_find(struct syncmap *map,
 /*
  * The key's entry that is not expunged, or NULL: the read table, then the
  * chain.  Inside rcu_read_lock(); counts @hit_ev or its miss event for
- * the read table's look-up (enum syncmap_event pairs them).
+ * the read table's look-up (enum syncmap_event pairs them), and the
+ * chain's hit, unless @hit_ev is MERGE_EV_NONE.
  *
  * Why one look suffices: the chain loses tables only a grace period after
  * their entries went into a published read table, so a reader that saw an
@@ -202,15 +213,19 @@ merge_find(struct syncmap *map, struct merge_key *mk,
 	struct syncmap_table *read = rcu_dereference(map->read);
 	struct syncmap_entry *e;
 
+	bool count = hit_ev != MERGE_EV_NONE;
+
 	if (likely(syncmap_table_find(read, mk_hash(map, mk, read), mk->key,
 				      mk->len, &e)) && !entry_expunged(e)) {
-		merge_stat_inc(map, hit_ev);
+		if (count)
+			merge_stat_inc(map, hit_ev);
 		return e;
 	}
-	merge_stat_inc(map, hit_ev + 1);
+	if (count)
+		merge_stat_inc(map, hit_ev + 1);
 	if (!rcu_access_pointer(map->nk))
 		return NULL;
-	return chain_find(map, read, mk);
+	return chain_find(map, read, mk, count);
 }
 
 /* ---- Loads ---- */
@@ -230,7 +245,8 @@ merge_load_slow(struct syncmap *map, const struct syncmap_table *read,
 
 	mk.hash[read->secure] = hash;
 	mk.have = 1U << read->secure;
-	e = rcu_access_pointer(map->nk) ? chain_find(map, read, &mk) : NULL;
+	e = rcu_access_pointer(map->nk) ? chain_find(map, read, &mk, true) :
+					   NULL;
 	for (;;) {
 		if (!e)
 			return NULL;
@@ -460,25 +476,26 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 /* ---- Swap and Store ---- */
 
 /*
- * Swap @nv in; *@old gets the previous live value, with the entry's
- * reference on it, or NULL.  0, or an error with nothing changed.  A new
- * key's entry is *@fresh if the caller made it, holding @nv.
+ * Swap @value in; *@old gets the previous live value, with the entry's
+ * reference on it, or NULL.  0, or an error with nothing changed.  The
+ * value is allocated after the first look-up, which says whether the key
+ * is new: then it goes in the key's entry, in the same object.
  */
 static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
-			    struct syncmap_value *nv,
-			    struct syncmap_entry *fresh,
+			    const void *value, u32 value_len,
 			    struct syncmap_value **old)
 {
-	struct syncmap_entry *e;
-	struct syncmap_value *p;
+	enum syncmap_event ev = SYNCMAP_EV_READ_HITS;
+	struct syncmap_entry *e, *fresh = NULL;
+	struct syncmap_value *nv = NULL, *p;
 	unsigned long seq;
 	int ret;
 
 	for (;;) {
 		seq = merge_seq(map);
 		rcu_read_lock();
-		e = merge_find(map, mk, SYNCMAP_EV_READ_HITS);
-		if (e) {
+		e = merge_find(map, mk, ev);
+		if (e && nv) {
 			for (p = rcu_dereference(e->p); p != SYNCMAP_EXPUNGED;) {
 				if (syncmap_entry_try_cmpxchg(e, &p, nv)) {
 					if (!p)
@@ -495,6 +512,18 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 			continue;
 		}
 		rcu_read_unlock();
+		/* The call's look-up is counted once. */
+		ev = MERGE_EV_NONE;
+		if (!nv) {
+			nv = syncmap_value_to_store(map, !e, mk->key, mk->len,
+						    value, value_len, &fresh,
+						    &ret);
+			if (!nv)
+				return ret;
+			/* The key's entry takes it; a new key's insert looks again. */
+			if (e)
+				continue;
+		}
 		ret = merge_entry_new(map, mk, &fresh);
 		if (!ret)
 			ret = merge_insert(map, mk, fresh, nv, seq);
@@ -505,27 +534,10 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 		if (ret != -EEXIST) {
 			if (fresh)
 				syncmap_entry_discard(map, fresh);
+			syncmap_value_put(map, nv);
 			return ret;
 		}
 	}
-}
-
-/*
- * Whether the read table holds the key's entry, not expunged: if not, the
- * key is likely new.  Counts nothing: the look-up that does follows.
- */
-static bool merge_in_read(struct syncmap *map, struct merge_key *mk)
-{
-	struct syncmap_table *read;
-	struct syncmap_entry *e;
-	bool found;
-
-	rcu_read_lock();
-	read = rcu_dereference(map->read);
-	found = syncmap_table_find(read, mk_hash(map, mk, read), mk->key,
-				   mk->len, &e) && !entry_expunged(e);
-	rcu_read_unlock();
-	return found;
 }
 
 /* syncmap_swap() of a merge map. */
@@ -534,19 +546,12 @@ int syncmap_merge_swap(struct syncmap *map, const void *key, u32 key_len,
 		       void *buf, u32 size, u32 *len)
 {
 	struct merge_key mk = { .key = key, .len = key_len };
-	struct syncmap_value *nv, *old;
-	struct syncmap_entry *fresh = NULL;
+	struct syncmap_value *old;
 	int ret;
 
-	nv = syncmap_value_to_store(map, !merge_in_read(map, &mk), key,
-				    key_len, value, value_len, &fresh, &ret);
-	if (!nv)
+	ret = merge_swap_value(map, &mk, value, value_len, &old);
+	if (ret)
 		return ret;
-	ret = merge_swap_value(map, &mk, nv, fresh, &old);
-	if (ret) {
-		syncmap_value_put(map, nv);
-		return ret;
-	}
 	merge_stat_inc(map, SYNCMAP_EV_STORES);
 	if (!old)
 		return 0;
@@ -562,6 +567,7 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 				u32 key_len, const void *value, u32 value_len,
 				void *buf, u32 size, u32 *len)
 {
+	enum syncmap_event ev = SYNCMAP_EV_READ_HITS;
 	struct merge_key mk = { .key = key, .len = key_len };
 	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_value *nv = NULL, *p;
@@ -571,7 +577,7 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 	for (;;) {
 		seq = merge_seq(map);
 		rcu_read_lock();
-		e = merge_find(map, &mk, SYNCMAP_EV_READ_HITS);
+		e = merge_find(map, &mk, ev);
 		p = e ? rcu_dereference(e->p) : NULL;
 		while (e && p != SYNCMAP_EXPUNGED) {
 			if (p) {
@@ -594,6 +600,8 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 			}
 		}
 		rcu_read_unlock();
+		/* The call's look-up is counted once. */
+		ev = MERGE_EV_NONE;
 		if (e && p == SYNCMAP_EXPUNGED)
 			continue;
 		if (!nv) {

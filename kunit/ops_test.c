@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "entry.h"
 #include "map.h"
 #include "syncmap.h"
 #include "table.h"
@@ -288,6 +289,61 @@ static void limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0ULL, syncmap_len(map));
 }
 
+static u64 map_bytes(struct syncmap *map)
+{
+	struct syncmap_stats st;
+
+	syncmap_get_stats(map, &st);
+	return st.bytes;
+}
+
+/*
+ * A new key's entry holds its first value in the same object, made once
+ * and counted once (a Store's value allocated before its look-up is
+ * freed); a later value is an object of its own, while the entry keeps
+ * the first one's bytes until it goes.
+ */
+static void first_value_in_entry(struct kunit *test)
+{
+	struct syncmap *map = syncmap_test_engine_map(test, NULL);
+	const size_t valued = syncmap_entry_valued_size(8, 8);
+	u64 k1 = 1, k2 = 2, k3 = 3, v = 7, got = 0, before;
+	u32 len = 0;
+
+	/* The tables first, so that what follows allocates no table. */
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &k1, 8, &v, 8));
+	before = map_bytes(map);
+	KUNIT_ASSERT_EQ(test, 0, syncmap_load_or_store(map, &k2, 8, &v, 8,
+						       NULL, 0, NULL));
+	KUNIT_EXPECT_EQ(test, before + valued, map_bytes(map));
+
+	before = map_bytes(map);
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &k3, 8, &v, 8));
+	KUNIT_EXPECT_EQ(test, before + valued, map_bytes(map));
+
+	/* Loaded through the entry: the first value, then a later one. */
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, &k3, 8, &got, 8, &len));
+	KUNIT_EXPECT_EQ(test, v, got);
+	v = 8;
+	before = map_bytes(map);
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &k1, 8, &v, 8));
+	KUNIT_EXPECT_EQ(test, 1, syncmap_load(map, &k1, 8, &got, 8, &len));
+	KUNIT_EXPECT_EQ(test, v, got);
+	/*
+	 * k1 may sit where a Store takes it for new (Go's dirty table, the
+	 * merge engine's chain): then its value came in an entry that was
+	 * discarded and is counted with it.  Either way, one more value of
+	 * 8 bytes at least, and replacing it again frees what it added.
+	 */
+	KUNIT_EXPECT_GE(test, map_bytes(map), before + syncmap_value_size(8));
+	KUNIT_EXPECT_LE(test, map_bytes(map), before + valued);
+	before = map_bytes(map);
+	v = 9;
+	KUNIT_ASSERT_EQ(test, 0, syncmap_store(map, &k1, 8, &v, 8));
+	KUNIT_EXPECT_LE(test, map_bytes(map), before);
+	KUNIT_EXPECT_EQ(test, 3ULL, syncmap_len(map));
+}
+
 /*
  * A map too full for the new value still gives Go's answer when that
  * answer stores nothing, with Go's miss; only a call that would store
@@ -515,6 +571,7 @@ static struct kunit_case syncmap_ops_cases[] = {
 	KUNIT_CASE_PARAM(range_stops, syncmap_engine_gen_params),
 	KUNIT_CASE_PARAM(clear, syncmap_engine_gen_params),
 	KUNIT_CASE_PARAM(limits, syncmap_engine_gen_params),
+	KUNIT_CASE_PARAM(first_value_in_entry, syncmap_engine_gen_params),
 	KUNIT_CASE(full_map_still_answers),
 	KUNIT_CASE(slot_tags),
 	KUNIT_CASE(hash_flooding),
