@@ -371,9 +371,36 @@ static int entry_prepare(struct syncmap *map, const void *key, u32 key_len,
 }
 
 /*
+ * For a key the lock holder found new: its entry, made now, with the
+ * lock dropped, holding in the same object the value *@nvp (unpublished,
+ * with only the caller's reference), which it replaces.  If a limit
+ * leaves no room for that, an entry without a value, if it can be had.
+ */
+static int entry_prepare_valued(struct syncmap *map, const void *key,
+				u32 key_len, struct syncmap_value **nvp,
+				struct syncmap_entry **fresh)
+{
+	struct syncmap_value *nv = *nvp;
+	int ret;
+
+	*fresh = syncmap_entry_for_store(map, key, key_len, nv->data, nv->len,
+					 &ret);
+	if (*fresh) {
+		syncmap_value_discard(map, nv);
+		*nvp = syncmap_entry_first(*fresh);
+		return 0;
+	}
+	if (ret != -ENOSPC)
+		return ret;
+	return entry_prepare(map, key, key_len, fresh);
+}
+
+/*
  * The locked part shared by Swap and LoadOrStore: find the key in the read
  * table (unexpunging it into the dirty table), or in the dirty table, or
- * insert *@freshp, a new entry (made now if NULL), holding @nv.
+ * insert *@freshp, a new entry holding *@nvp.  If *@freshp is NULL, the
+ * entry is made when the key is found new, and made to hold the value
+ * in the same object, which replaces *@nvp.
  *
  * Called and returns with the lock held, whatever it returns; drops it
  * to allocate, and to take the mutex when the dirty table must be built
@@ -384,7 +411,7 @@ static int entry_prepare(struct syncmap *map, const void *key, u32 key_len,
  */
 static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 				 const void *key, u32 key_len,
-				 struct syncmap_value *nv,
+				 struct syncmap_value **nvp,
 				 struct syncmap_entry **freshp, bool *mutexed,
 				 struct syncmap_entry **ep)
 	__must_hold(&map->lock)
@@ -439,7 +466,8 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 		} else if (!fresh) {
 			/* A new key after all: its entry first. */
 			map_unlock(map);
-			ret = entry_prepare(map, key, key_len, &fresh);
+			ret = entry_prepare_valued(map, key, key_len, nvp,
+						   &fresh);
 			map_lock(map);
 			if (ret)
 				return ret;
@@ -451,7 +479,7 @@ static int find_or_insert_locked(struct syncmap *map, u32 hash, bool secure,
 			epoch = epoch_current(map);
 			refcount_inc(&epoch->ref);
 			fresh->epoch = epoch;
-			rcu_assign_pointer(fresh->p, nv);
+			rcu_assign_pointer(fresh->p, *nvp);
 			syncmap_entry_live_add(fresh, 1);
 			syncmap_table_insert(map->dirty, hash, fresh);
 			map->counters.new_keys++;
@@ -500,7 +528,7 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	struct syncmap_entry *e, *fresh = NULL;
 	struct syncmap_table *read;
 	struct syncmap_value *nv, *p;
-	bool secure, mutexed = false;
+	bool amended, secure, mutexed = false;
 	u32 hash;
 	int ret;
 
@@ -510,6 +538,7 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_lock();
 	read = rcu_dereference(map->read);
 	secure = read->secure;
+	amended = READ_ONCE(read->amended);
 	hash = key_hash(map, secure, key, key_len);
 	e = syncmap_table_lookup(read, hash, key, key_len);
 	stat_read_lookup(map, e);
@@ -528,21 +557,20 @@ static int map_swap(struct syncmap *map, const void *key, u32 key_len,
 	rcu_read_unlock();
 
 	/*
-	 * Likely a new key: its entry before the lock, holding the value in
-	 * the same object if it can be had (else made later, without).  The
-	 * value was allocated first so that a Swap of a key the read table
-	 * has, the common case, allocates once and looks up once.
+	 * The value was allocated first so that a Swap of a key the read
+	 * table has, the common case, allocates once and looks up once.  A
+	 * key neither table has is new: its entry before the lock, holding
+	 * the value in the same object.  One the read table lacks while the
+	 * dirty table may have it (amended) is found under the lock, which
+	 * makes its entry, with the value, only if it is new; Go's Swap
+	 * counts no miss there, so such keys may stay in the dirty table for
+	 * many Swaps, each of which would otherwise make an entry for
+	 * nothing.
 	 */
-	if (!e) {
-		fresh = syncmap_entry_for_store(map, key, key_len, value,
-						value_len, &ret);
-		if (fresh) {
-			syncmap_value_discard(map, nv);
-			nv = syncmap_entry_first(fresh);
-		}
-	}
+	if (!e && !amended)
+		entry_prepare_valued(map, key, key_len, &nv, &fresh);
 	map_lock(map);
-	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, &nv,
 				    &fresh, &mutexed, &e);
 	p = NULL;
 	if (ret >= 0 && ret != INSERTED) {
@@ -688,7 +716,7 @@ int syncmap_go_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 	if (!e && !fresh)
 		entry_prepare(map, key, key_len, &fresh);
 	map_lock(map);
-	ret = find_or_insert_locked(map, hash, secure, key, key_len, nv,
+	ret = find_or_insert_locked(map, hash, secure, key, key_len, &nv,
 				    &fresh, &mutexed, &e);
 	if (ret < 0) {
 		map_unlock(map);
