@@ -38,6 +38,7 @@
  *       measures the machine itself: the same arithmetic loop on 1 and on
  *       2 threads, "PARALLEL speedup": the most any map can scale here.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -667,6 +668,14 @@ static void run_n(const struct bench_impl *im, const struct workload *w,
 		syncmap_get_stats(r.m, &res->stats);
 	im->destroy(r.m);
 	im->quiesce();
+	/*
+	 * The freed map's chunks sit in glibc's fast bins until a large
+	 * request consolidates them: a worker of the next run that got this
+	 * arena would pay for walking a million of them inside its timed
+	 * loop (a single LoadOrStore of a fresh map was once timed at 454
+	 * ms).  Consolidate here, untimed.
+	 */
+	malloc_trim(0);
 	pthread_barrier_destroy(&ready);
 	pthread_barrier_destroy(&go);
 	free(wk);
