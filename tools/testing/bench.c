@@ -32,6 +32,11 @@
  *       8192) read hits, read misses and stores of an existing key, each
  *       batch with callgrind collecting (valgrind --tool=callgrind
  *       --collect-atstart=no) and dumped under its name.
+ *   bench -H KEYS [-i IMPL] [-n N]
+ *       N (default 200000) read hits of random keys of a map of KEYS
+ *       8-byte keys, all in the read table, with callgrind collecting:
+ *       under --cache-sim=yes, the cache lines a hit misses on a map too
+ *       big for the caches (docs/design.md, "Object layout").
  *   bench -l
  *       lists the workloads: name, in Go 1.19 (1/0), read-mostly (1/0).
  *   bench -P
@@ -744,6 +749,46 @@ static int callgrind_one(const struct bench_impl *im,
 }
 
 /*
+ * bench -H: @n read hits of random keys of a map of @keys keys, filled
+ * with LoadOrStore and promoted (every key loaded twice), with callgrind
+ * collecting only the hits.  The keys are spread by a multiplication, the
+ * order of the hits by xorshift64, so that every run touches the same
+ * lines in the same order.
+ */
+static int big_hits(const struct bench_impl *im, uint64_t keys, uint64_t n)
+{
+	uint64_t i, k, v, x = 88172645463325252ULL, hits = 0;
+	struct run r = { .im = im };
+	int pass;
+
+	if (!keys || !im->load)
+		return 2;
+	im->thread_online();
+	r.m = im->create();
+	for (i = 0; i < keys; i++)
+		im->load_or_store(r.m, i * 0x9E3779B97F4A7C15ULL, i, &v);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < keys; i++)
+			im->load(r.m, i * 0x9E3779B97F4A7C15ULL, &v);
+	CALLGRIND_TOGGLE_COLLECT;
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (x % keys) * 0x9E3779B97F4A7C15ULL;
+		hits += im->load(r.m, k, &v);
+	}
+	CALLGRIND_TOGGLE_COLLECT;
+	im->destroy(r.m);
+	im->quiesce();
+	im->thread_offline();
+	printf("HITS\t%s\t%llu\t%llu\t%llu\n", im->name,
+	       (unsigned long long)keys, (unsigned long long)n,
+	       (unsigned long long)hits);
+	return hits == n ? 0 : 1;
+}
+
+/*
  * ---- The instruction budget: bench -B, under insn-budget.sh ----
  *
  * One thread, one map of BUDGET_KEYS 8-byte keys with 8-byte values, all
@@ -1014,13 +1059,13 @@ static void parallel_probe(void)
 int main(int argc, char **argv)
 {
 	const char *wlist = NULL, *ilist = NULL, *tlist = "1,2";
-	uint64_t benchtime_ms = 500, n = 0;
+	uint64_t benchtime_ms = 500, n = 0, big_keys = 0;
 	bool callgrind = false, budget = false;
 	struct result res;
 	size_t wi, ii;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:T:w:i:n:BClP")) != -1) {
+	while ((opt = getopt(argc, argv, "t:T:w:i:n:H:BClP")) != -1) {
 		switch (opt) {
 		case 't':
 			tlist = optarg;
@@ -1036,6 +1081,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			n = strtoull(optarg, NULL, 0);
+			break;
+		case 'H':
+			big_keys = strtoull(optarg, NULL, 0);
 			break;
 		case 'B':
 			budget = true;
@@ -1066,6 +1114,16 @@ int main(int argc, char **argv)
 	if (budget) {
 		int ret = budget_run(n ? n : 8192);
 
+		syncmap_core_exit();
+		return ret;
+	}
+	if (big_keys) {
+		int ret = 2;
+
+		for (ii = 0; ii < ARRAY_SIZE(impls); ii++)
+			if (listed(ilist ? ilist : "syncmap", impls[ii]->name))
+				ret = big_hits(impls[ii], big_keys,
+					       n ? n : 200000);
 		syncmap_core_exit();
 		return ret;
 	}
