@@ -168,6 +168,14 @@ static inline void stat_read_lookup(struct syncmap *map, bool hit)
 struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
 					      const void *value, u32 len,
 					      int *err);
+/*
+ * An entry for a key that may be new, without a value, made before any
+ * lock: 0, or -ENOSPC past max_entries, or -ENOMEM.  Its epoch is set
+ * when it is inserted, under the lock, so a clear in between cannot
+ * leave it counted in the wrong epoch.
+ */
+int syncmap_entry_prepare(struct syncmap *map, const void *key, u32 key_len,
+			  struct syncmap_entry **fresh);
 /* A new key's entry holding its first value, or NULL with *@err. */
 struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
 					      const void *key, u32 key_len,

@@ -356,21 +356,6 @@ static int dirty_prepare(struct syncmap *map)
 }
 
 /*
- * An entry for a key that may be new, made before any lock, or NULL if
- * the map is full.  Its epoch is set when it is inserted, under the lock,
- * so a clear in between cannot leave it counted in the wrong epoch.
- */
-static int entry_prepare(struct syncmap *map, const void *key, u32 key_len,
-			 struct syncmap_entry **fresh)
-{
-	if (map->max_entries &&
-	    atomic_long_read(&map->entries) >= map->max_entries)
-		return -ENOSPC;
-	*fresh = syncmap_entry_new(map, key, key_len);
-	return *fresh ? 0 : -ENOMEM;
-}
-
-/*
  * For a key the lock holder found new: its entry, made now, with the
  * lock dropped, holding in the same object the value *@nvp (unpublished,
  * with only the caller's reference), which it replaces.  If a limit
@@ -392,7 +377,7 @@ static int entry_prepare_valued(struct syncmap *map, const void *key,
 	}
 	if (ret != -ENOSPC)
 		return ret;
-	return entry_prepare(map, key, key_len, fresh);
+	return syncmap_entry_prepare(map, key, key_len, fresh);
 }
 
 /*
@@ -714,7 +699,7 @@ int syncmap_go_load_or_store(struct syncmap *map, const void *key, u32 key_len,
 
 	/* Likely a new key: its entry before the lock (NULL: made later). */
 	if (!e && !fresh)
-		entry_prepare(map, key, key_len, &fresh);
+		syncmap_entry_prepare(map, key, key_len, &fresh);
 	map_lock(map);
 	ret = find_or_insert_locked(map, hash, secure, key, key_len, &nv,
 				    &fresh, &mutexed, &e);

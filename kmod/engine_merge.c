@@ -211,9 +211,8 @@ merge_find(struct syncmap *map, struct merge_key *mk,
 	   enum syncmap_event hit_ev)
 {
 	struct syncmap_table *read = rcu_dereference(map->read);
-	struct syncmap_entry *e;
-
 	bool count = hit_ev != MERGE_EV_NONE;
+	struct syncmap_entry *e;
 
 	if (likely(syncmap_table_find(read, mk_hash(map, mk, read), mk->key,
 				      mk->len, &e)) && !entry_expunged(e)) {
@@ -333,19 +332,6 @@ int syncmap_merge_load(struct syncmap *map, const void *key, u32 key_len,
 }
 
 /* ---- What writers share ---- */
-
-/* An entry for a new key, made before any lock, or an error. */
-static int merge_entry_new(struct syncmap *map, const struct merge_key *mk,
-			   struct syncmap_entry **fresh)
-{
-	if (*fresh)
-		return 0;
-	if (map->max_entries &&
-	    atomic_long_read(&map->entries) >= map->max_entries)
-		return -ENOSPC;
-	*fresh = syncmap_entry_new(map, mk->key, mk->len);
-	return *fresh ? 0 : -ENOMEM;
-}
 
 static struct syncmap_table *nk_head_locked(struct syncmap *map)
 	__must_hold(&map->lock)
@@ -473,6 +459,34 @@ static int merge_insert(struct syncmap *map, struct merge_key *mk,
 	return 0;
 }
 
+/*
+ * Insert a new key's entry holding @nv: *@fresh, or one made now (without
+ * a value) if NULL.  0, with *@fresh now the map's (NULL); -EEXIST if
+ * another writer made the key's entry first (look it up again, keeping
+ * *@fresh and @nv); any other error with *@fresh discarded and @nv put.
+ */
+static int merge_insert_fresh(struct syncmap *map, struct merge_key *mk,
+			      struct syncmap_entry **fresh,
+			      struct syncmap_value *nv, unsigned long seq)
+{
+	int ret = 0;
+
+	if (!*fresh)
+		ret = syncmap_entry_prepare(map, mk->key, mk->len, fresh);
+	if (!ret)
+		ret = merge_insert(map, mk, *fresh, nv, seq);
+	if (!ret) {
+		*fresh = NULL;
+		return 0;
+	}
+	if (ret != -EEXIST) {
+		if (*fresh)
+			syncmap_entry_discard(map, *fresh);
+		syncmap_value_put(map, nv);
+	}
+	return ret;
+}
+
 /* ---- Swap and Store ---- */
 
 /*
@@ -524,19 +538,13 @@ static int merge_swap_value(struct syncmap *map, struct merge_key *mk,
 			if (e)
 				continue;
 		}
-		ret = merge_entry_new(map, mk, &fresh);
-		if (!ret)
-			ret = merge_insert(map, mk, fresh, nv, seq);
+		ret = merge_insert_fresh(map, mk, &fresh, nv, seq);
 		if (!ret) {
 			*old = NULL;
 			return 0;
 		}
-		if (ret != -EEXIST) {
-			if (fresh)
-				syncmap_entry_discard(map, fresh);
-			syncmap_value_put(map, nv);
+		if (ret != -EEXIST)
 			return ret;
-		}
 	}
 }
 
@@ -614,19 +622,11 @@ int syncmap_merge_load_or_store(struct syncmap *map, const void *key,
 			if (e)
 				continue;
 		}
-		ret = merge_entry_new(map, &mk, &fresh);
+		ret = merge_insert_fresh(map, &mk, &fresh, nv, seq);
 		if (!ret)
-			ret = merge_insert(map, &mk, fresh, nv, seq);
-		if (!ret) {
-			fresh = NULL;
 			goto stored;
-		}
-		if (ret != -EEXIST) {
-			if (fresh)
-				syncmap_entry_discard(map, fresh);
-			syncmap_value_put(map, nv);
+		if (ret != -EEXIST)
 			return ret;
-		}
 	}
 stored:
 	if (fresh)

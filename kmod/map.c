@@ -325,6 +325,26 @@ struct syncmap_value *syncmap_value_for_store(struct syncmap *map,
 	return v;
 }
 
+/* Whether one more entry stays within max_entries: else -ENOSPC. */
+static int entries_room(struct syncmap *map)
+{
+	if (map->max_entries &&
+	    atomic_long_read(&map->entries) >= map->max_entries)
+		return -ENOSPC;
+	return 0;
+}
+
+int syncmap_entry_prepare(struct syncmap *map, const void *key, u32 key_len,
+			  struct syncmap_entry **fresh)
+{
+	int ret = entries_room(map);
+
+	if (ret)
+		return ret;
+	*fresh = syncmap_entry_new(map, key, key_len);
+	return *fresh ? 0 : -ENOMEM;
+}
+
 struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
 					      const void *key, u32 key_len,
 					      const void *value, u32 len,
@@ -332,11 +352,9 @@ struct syncmap_entry *syncmap_entry_for_store(struct syncmap *map,
 {
 	struct syncmap_entry *e;
 
-	if (map->max_entries &&
-	    atomic_long_read(&map->entries) >= map->max_entries) {
-		*err = -ENOSPC;
+	*err = entries_room(map);
+	if (*err)
 		return NULL;
-	}
 	*err = bytes_room(map, syncmap_entry_valued_size(key_len, len));
 	if (*err)
 		return NULL;
