@@ -278,7 +278,8 @@ EOF
 	fi
 	# check_shell ITEM PATTERN: a line of the session matches PATTERN.
 	check_shell() {
-		if tr -d '\r' <"$log" | grep -qE "$2"; then
+		# Not tr | grep -q: under pipefail, tr could die of SIGPIPE.
+		if grep -qE "$2" < <(tr -d '\r' <"$log"); then
 			record shell ok "make shell: $1"
 		else
 			record shell fail "make shell: $1" "no line matches '$2' in $log"

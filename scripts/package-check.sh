@@ -195,13 +195,15 @@ for kdir in "$@"; do
 	release=$(kernel_release "$kdir")
 	start=$(date +%s)
 	how="by the postinst"
-	if ! dkms status -m syncmap -v "$version" -k "$release" 2>/dev/null | grep -q ': installed'; then
+	# grep -q reads from a here-string, not a pipe: under pipefail, a
+	# writer that outlives grep -q's early exit dies of SIGPIPE.
+	if ! grep -q ': installed' <<<"$(dkms status -m syncmap -v "$version" -k "$release" 2>/dev/null)"; then
 		how="by dkms install"
 		dkms install -m syncmap -v "$version" -k "$release" >>"$log" 2>&1
 	fi
 	ko=$(find "/lib/modules/$release/updates/dkms" -name 'syncmap.ko*' 2>/dev/null | head -n1)
 	if [ -n "$ko" ] &&
-	   modinfo -k "$release" -F version syncmap 2>/dev/null | grep -qx "$version"; then
+	   grep -qx "$version" <<<"$(modinfo -k "$release" -F version syncmap 2>/dev/null)"; then
 		ok "dkms: syncmap.ko for $release, built $how ($(($(date +%s) - start))s)"
 		# Kept for a VM boot with the DKMS-built module.
 		case $ko in
@@ -220,7 +222,8 @@ printf '#include <syncmap.h>\n#include <stdio.h>\nint main(void)\n{\n\tint fd = 
 	'syncmap_open(0)' 'printf("%d\\n", fd);' >"$prog.c"
 # shellcheck disable=SC2046	# pkg-config prints words
 if cc -o "$prog" "$prog.c" $(pkg-config --cflags --libs libsyncmap) >"$prog.log" 2>&1 &&
-   ldd "$prog" | grep -q 'libsyncmap.so.0 => /'; then
+   ldd "$prog" >>"$prog.log" 2>&1 &&
+   grep -q 'libsyncmap.so.0 => /' "$prog.log"; then
 	ok "a program builds and links against the installed libsyncmap (pkg-config)"
 else
 	fail "a program against the installed libsyncmap (see $prog.log)"
